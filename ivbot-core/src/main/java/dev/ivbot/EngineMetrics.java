@@ -1,0 +1,138 @@
+package dev.ivbot;
+
+import dev.ivbot.internal.FailureRateMonitor;
+import dev.ivbot.internal.LatencyHistogram;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters an engine keeps about its turns, cheap enough to update on every turn. Read them
+ * directly, or bind them to Micrometer (see the examples module). Counts are cumulative since the
+ * engine was built.
+ *
+ * <p>Thread-safe.
+ */
+public final class EngineMetrics {
+    private final EnumMap<Source, LongAdder> turnsBySource = new EnumMap<>(Source.class);
+    private final EnumMap<FallbackReason, LongAdder> fallbacksByReason = new EnumMap<>(FallbackReason.class);
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder degraded = new LongAdder();
+    private final LongAdder classifierTimeouts = new LongAdder();
+    private final LongAdder classifierErrors = new LongAdder();
+    private final LatencyHistogram latency = new LatencyHistogram();
+    private final FailureRateMonitor failureRate;
+
+    EngineMetrics(FailureRateMonitor failureRate) {
+        this.failureRate = failureRate;
+        for (Source s : Source.values()) {
+            turnsBySource.put(s, new LongAdder());
+        }
+        for (FallbackReason r : FallbackReason.values()) {
+            fallbacksByReason.put(r, new LongAdder());
+        }
+    }
+
+    void recordReply(Reply reply, long nanos) {
+        turnsBySource.get(reply.source()).increment();
+        if (reply.fallbackReason() != null) {
+            fallbacksByReason.get(reply.fallbackReason()).increment();
+        }
+        if (reply.degraded()) {
+            degraded.increment();
+        }
+        latency.recordNanos(nanos);
+        failureRate.record(reply.isFallback());
+    }
+
+    /** A turn that threw an unexpected error (counted as a failure for the alarm). */
+    void recordError() {
+        errors.increment();
+        failureRate.record(true);
+    }
+
+    /** A request refused for bad input or a denied session (not a failure of the system). */
+    void recordRefused() {
+        refused.increment();
+    }
+
+    void recordClassifierTimeout() {
+        classifierTimeouts.increment();
+    }
+
+    void recordClassifierError() {
+        classifierErrors.increment();
+    }
+
+    /** Answered turns with this source. */
+    public long turns(Source source) {
+        return turnsBySource.get(source).sum();
+    }
+
+    /** All answered turns. */
+    public long turns() {
+        long total = 0;
+        for (LongAdder a : turnsBySource.values()) {
+            total += a.sum();
+        }
+        return total;
+    }
+
+    /** Fallback replies for this reason. */
+    public long fallbacks(FallbackReason reason) {
+        return fallbacksByReason.get(reason).sum();
+    }
+
+    /** Answered turns per source, as a snapshot. */
+    public Map<Source, Long> turnsBySource() {
+        EnumMap<Source, Long> out = new EnumMap<>(Source.class);
+        turnsBySource.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    /** Fallbacks per reason, as a snapshot. */
+    public Map<FallbackReason, Long> fallbacksByReason() {
+        EnumMap<FallbackReason, Long> out = new EnumMap<>(FallbackReason.class);
+        fallbacksByReason.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    /** Turns that failed with an unexpected exception. */
+    public long errors() {
+        return errors.sum();
+    }
+
+    /** Requests refused for bad input or another user's session. */
+    public long refused() {
+        return refused.sum();
+    }
+
+    /** Replies that came from a lesser path than the primary classifier. */
+    public long degraded() {
+        return degraded.sum();
+    }
+
+    public long classifierTimeouts() {
+        return classifierTimeouts.sum();
+    }
+
+    public long classifierErrors() {
+        return classifierErrors.sum();
+    }
+
+    /** Turn latency at percentile {@code p} (0-100), in milliseconds; 0 before the first turn. */
+    public double latencyMillis(double p) {
+        return latency.percentileMillis(p);
+    }
+
+    /** Share of fallback and failed turns over the alarm's sliding window. */
+    public double failureRate() {
+        return failureRate.rate();
+    }
+
+    /** Whether the failure-rate alarm is raised now. */
+    public boolean failureAlarmRaised() {
+        return failureRate.alarmRaised();
+    }
+}

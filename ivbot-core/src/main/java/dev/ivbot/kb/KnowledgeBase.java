@@ -1,0 +1,133 @@
+package dev.ivbot.kb;
+
+import dev.ivbot.Language;
+import dev.ivbot.internal.kb.KnowledgeBaseLoader;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A loaded, validated knowledge base. See {@code docs/kb-format.md} for the file format.
+ *
+ * <pre>{@code
+ * KnowledgeBase kb = KnowledgeBase.load(Path.of("examples/hr-demo-kb"));
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe. To change a running engine's KB, load a new one and pass it to
+ * {@link dev.ivbot.DialogEngine#reloadKnowledgeBase(KnowledgeBase)}.
+ */
+public final class KnowledgeBase {
+
+    /** The built-in system messages; a KB may override each. */
+    public static final String MESSAGE_FALLBACK = "fallback";
+    public static final String MESSAGE_CLARIFY = "clarify";
+    public static final String MESSAGE_BUSY = "busy";
+
+    private final String name;
+    private final String fingerprint;
+    private final Settings settings;
+    private final Map<String, LocalizedText> messages;
+    private final Map<Language, List<String>> followupFillers;
+    private final Map<String, SlotDefinition> slots;
+    private final Map<String, Intent> intents;
+
+    /** Used by the loader; hosts call {@link #load(Path)} or {@link #fromYaml(String, String)}. */
+    public KnowledgeBase(String name, String fingerprint, Settings settings, Map<String, LocalizedText> messages,
+            Map<Language, List<String>> followupFillers, Map<String, SlotDefinition> slots,
+            Map<String, Intent> intents) {
+        this.name = name;
+        this.fingerprint = fingerprint;
+        this.settings = settings;
+        this.messages = Collections.unmodifiableMap(new LinkedHashMap<>(messages));
+        this.followupFillers = Map.copyOf(followupFillers);
+        this.slots = Collections.unmodifiableMap(new LinkedHashMap<>(slots));
+        this.intents = Collections.unmodifiableMap(new LinkedHashMap<>(intents));
+    }
+
+    /**
+     * Loads a KB folder (every {@code *.yaml} / {@code *.yml} file under it, in path order) or a
+     * single YAML file.
+     *
+     * @throws KnowledgeBaseException naming the file and line of each problem
+     */
+    public static KnowledgeBase load(Path path) {
+        return KnowledgeBaseLoader.load(path);
+    }
+
+    /**
+     * Loads a KB from YAML documents held in memory (for example read from the classpath).
+     *
+     * @param documents source name (used in error messages) to YAML text, in load order
+     * @throws KnowledgeBaseException naming the document and line of each problem
+     */
+    public static KnowledgeBase fromYaml(Map<String, String> documents) {
+        return KnowledgeBaseLoader.fromDocuments(documents);
+    }
+
+    /** Loads a KB from one YAML document. */
+    public static KnowledgeBase fromYaml(String sourceName, String yaml) {
+        return fromYaml(Map.of(sourceName, yaml));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** A short hash of the KB's content; changes with any edit. */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The intents in file order. */
+    public Map<String, Intent> intents() {
+        return intents;
+    }
+
+    public Optional<Intent> intent(String id) {
+        return Optional.ofNullable(intents.get(id));
+    }
+
+    /** The slots in file order. */
+    public Map<String, SlotDefinition> slots() {
+        return slots;
+    }
+
+    /** A system message (see the {@code MESSAGE_*} constants) in one language. */
+    public String message(String key, Language language) {
+        LocalizedText text = messages.get(key);
+        if (text == null) {
+            throw new IllegalArgumentException("no message '" + key + "'");
+        }
+        return text.in(language);
+    }
+
+    /** Words that may surround a bare slot value in a follow-up turn. */
+    public List<String> followupFillers(Language language) {
+        return followupFillers.getOrDefault(language, List.of());
+    }
+
+    @Override
+    public String toString() {
+        return "KnowledgeBase[" + name + ", " + intents.size() + " intents, " + fingerprint + "]";
+    }
+
+    /**
+     * Dialog thresholds.
+     *
+     * @param confidenceThreshold below this the fallback answers
+     * @param clarifyMargin when the best two intents are closer than this and neither is above the
+     *     threshold by the margin, the reply asks which one was meant
+     */
+    public record Settings(double confidenceThreshold, double clarifyMargin) {
+        public static final double DEFAULT_CONFIDENCE_THRESHOLD = 0.45;
+        public static final double DEFAULT_CLARIFY_MARGIN = 0.15;
+        public static final Settings DEFAULT = new Settings(DEFAULT_CONFIDENCE_THRESHOLD, DEFAULT_CLARIFY_MARGIN);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.ivbot.text;
+
+import java.text.Normalizer;
+import java.util.Locale;
+
+/**
+ * The one normalisation every component applies before matching: Unicode NFKC (full-width to
+ * half-width, compatibility forms), lower case, format characters (bidi overrides, zero-width
+ * spaces) dropped, other control characters and whitespace runs turned into a single space, and
+ * the ends trimmed.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class TextNormalizer {
+
+    private TextNormalizer() {}
+
+    public static String normalize(String text) {
+        String s = isAscii(text) ? text : Normalizer.normalize(text, Normalizer.Form.NFKC);
+        StringBuilder out = new StringBuilder(s.length());
+        boolean pendingSpace = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            int type = Character.getType(c);
+            if (type == Character.FORMAT) {
+                continue;
+            }
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c) || type == Character.CONTROL) {
+                pendingSpace = out.length() > 0;
+                continue;
+            }
+            if (pendingSpace) {
+                out.append(' ');
+                pendingSpace = false;
+            }
+            out.append(c);
+        }
+        return out.toString().toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True for the characters that make up a Latin word: ASCII letters and digits. */
+    public static boolean isWordChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z';
+    }
+
+    /** True for CJK ideographs. */
+    public static boolean isHan(char c) {
+        return c >= 0x3400 && c <= 0x9FFF || c >= 0xF900 && c <= 0xFAFF;
+    }
+}
