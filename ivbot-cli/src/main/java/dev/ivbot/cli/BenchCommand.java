@@ -1,0 +1,57 @@
+package dev.ivbot.cli;
+
+import dev.ivbot.DialogEngine;
+import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.rules.RuleClassifier;
+import dev.ivbot.spi.SessionStore;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ./ivbot bench}: throughput and latency of DialogEngine in a named scenario. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark DialogEngine; the last line holds scenario=… turns_per_s=… p50_ms=… p99_ms=… errors=…")
+final class BenchCommand implements Callable<Integer> {
+
+    static final List<String> SCENARIOS = List.of("rules-memory");
+
+    @Mixin
+    EngineOptions options;
+
+    @Option(names = "--scenario", required = true, paramLabel = "NAME", description = "One of: rules-memory.")
+    String scenario;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Measured seconds (after a warm-up of a third of that, at least 2 s).")
+    double seconds;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Client threads calling chat().")
+    int threads;
+
+    @Option(names = "--sessions", defaultValue = "10000", description = "Distinct sessions.")
+    int sessions;
+
+    @Option(names = "--rate", defaultValue = "0", description = "Offered turns per second in total (0: as fast as possible).")
+    double rate;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!SCENARIOS.contains(scenario)) {
+            throw new IllegalArgumentException("--scenario must be one of " + SCENARIOS + ", was '" + scenario + "'");
+        }
+        if (threads < 1 || seconds <= 0 || sessions < 1) {
+            throw new IllegalArgumentException("--threads, --seconds and --sessions must be positive");
+        }
+        KnowledgeBase kb = options.loadKnowledgeBase();
+        try (DialogEngine engine = DialogEngine.builder().knowledgeBase(kb).sessionStore(SessionStore.inMemory())
+                .primaryClassifier(RuleClassifier.factory()).build()) {
+            LoadDriver driver = new LoadDriver(engine, LoadDriver.realisticQuestions(kb), sessions);
+            System.out.printf("bench %s: %d threads, %d sessions, %.0f s (+ warm-up), %s%n", scenario, threads,
+                    sessions, seconds, rate > 0 ? rate + " turns/s offered" : "closed loop");
+            LoadDriver.Result result = driver.run(threads, Math.max(2, seconds / 3), seconds, rate);
+            System.out.println(result.line(scenario));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.ivbot.cli;
+
+import dev.ivbot.DialogEngine;
+import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.rules.RuleClassifier;
+import dev.ivbot.spi.SessionStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** The options every command that builds an engine shares: which KB and which classifier. */
+final class EngineOptions {
+
+    /** Where the demo KB lives relative to the repository root (the launcher runs from there). */
+    static final Path DEFAULT_KB = Path.of("examples", "hr-demo-kb");
+
+    @Option(names = "--kb", paramLabel = "DIR|FILE", description = "Knowledge base folder or file (default: the demo KB).")
+    Path kb;
+
+    @Option(names = "--classifier", paramLabel = "rules|onnx|hybrid",
+            description = "Intent classifier (default: the best one available).")
+    String classifier;
+
+    Path kbPath() {
+        if (kb != null) {
+            return kb;
+        }
+        Path fromHome = System.getenv("IVBOT_HOME") == null ? DEFAULT_KB
+                : Path.of(System.getenv("IVBOT_HOME")).resolve(DEFAULT_KB);
+        return Files.exists(fromHome) ? fromHome : DEFAULT_KB;
+    }
+
+    KnowledgeBase loadKnowledgeBase() {
+        return KnowledgeBase.load(kbPath());
+    }
+
+    String classifierName() {
+        String name = classifier == null ? ClassifierSetup.bestAvailable() : classifier.toLowerCase(Locale.ROOT);
+        if (!ClassifierSetup.KINDS.contains(name)) {
+            throw new IllegalArgumentException("--classifier must be one of " + ClassifierSetup.KINDS + ", was '"
+                    + classifier + "'");
+        }
+        return name;
+    }
+
+    DialogEngine.Builder engineBuilder(KnowledgeBase kb, SessionStore store) {
+        DialogEngine.Builder builder = DialogEngine.builder().knowledgeBase(kb).sessionStore(store);
+        String name = classifierName();
+        if (name.equals("rules")) {
+            return builder.primaryClassifier(RuleClassifier.factory());
+        }
+        return ClassifierSetup.configureModel(builder, name, kb, kbPath());
+    }
+}

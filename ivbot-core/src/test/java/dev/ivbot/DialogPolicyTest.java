@@ -1,0 +1,118 @@
+package dev.ivbot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ivbot.testkit.KeywordClassifier;
+import dev.ivbot.testkit.TestKnowledgeBases;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DialogPolicyTest {
+
+    private final DialogEngine engine = DialogEngine.builder().knowledgeBase(TestKnowledgeBases.tiny())
+            .primaryClassifier(KeywordClassifier.forTinyKb()).build();
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    private Reply chat(String session, String text) {
+        return engine.chat(ChatRequest.of("alice", session, text));
+    }
+
+    @Test
+    void slotOnlyFollowUpKeepsTheIntentAndChangesTheSlot() {
+        Reply first = chat("s1", "年假有几天？");
+        assertThat(first.intent()).isEqualTo("leave_policy");
+        assertThat(first.slots()).containsEntry("leave_type", "annual");
+        assertThat(first.text()).contains("15天");
+
+        Reply second = chat("s1", "那病假呢");
+        assertThat(second.intent()).isEqualTo("leave_policy");
+        assertThat(second.source()).isEqualTo(Source.CONTEXT);
+        assertThat(second.slots()).containsEntry("leave_type", "sick");
+        assertThat(second.text()).contains("病假每年10天");
+        assertThat(second.turn()).isEqualTo(2);
+    }
+
+    @Test
+    void englishFollowUpIsAnsweredInEnglish() {
+        assertThat(chat("s2", "How many days of annual leave do I get?").text()).contains("15 days");
+        Reply reply = chat("s2", "And sick leave?");
+        assertThat(reply.intent()).isEqualTo("leave_policy");
+        assertThat(reply.language()).isEqualTo(Language.EN);
+        assertThat(reply.text()).isEqualTo("10 days of sick leave a year.");
+    }
+
+    @Test
+    void trackPersistsAcrossTopicSwitchesUntilReplaced() {
+        assertThat(chat("s3", "校招面试有几轮").slots()).containsEntry("track", "campus");
+        Reply salary = chat("s3", "工资多少");
+        assertThat(salary.intent()).isEqualTo("salary");
+        assertThat(salary.slots()).containsEntry("track", "campus");
+        Reply leave = chat("s3", "年假几天");
+        assertThat(leave.intent()).isEqualTo("leave_policy");
+        assertThat(leave.slots()).containsEntry("track", "campus").containsEntry("leave_type", "annual");
+        Reply intern = chat("s3", "实习呢");
+        assertThat(intern.intent()).isEqualTo("leave_policy");
+        assertThat(intern.slots()).containsEntry("track", "intern").containsEntry("leave_type", "annual");
+    }
+
+    @Test
+    void outOfScopeGoesToTheFallbackAndKeepsTheSession() {
+        chat("s4", "年假有几天");
+        Reply reply = chat("s4", "明天天气怎么样");
+        assertThat(reply.isFallback()).isTrue();
+        assertThat(reply.intent()).isNull();
+        assertThat(reply.fallbackReason()).isEqualTo(FallbackReason.OUT_OF_SCOPE);
+        assertThat(reply.text()).isEqualTo("抱歉，我没理解您的问题。");
+        // the topic survives a fallback turn
+        assertThat(chat("s4", "那病假呢").intent()).isEqualTo("leave_policy");
+    }
+
+    @Test
+    void slotOnlyTurnWithoutHistoryIsNotAFollowUp() {
+        Reply reply = chat("s5", "实习呢");
+        assertThat(reply.isFallback()).isTrue();
+    }
+
+    @Test
+    void hostAttributesFillSlotsTheUserHasNotNamed() {
+        Reply reply = engine.chat(ChatRequest.of("alice", "s6", "面试有几轮").withAttributes(Map.of("track", "intern")));
+        assertThat(reply.slots()).containsEntry("track", "intern");
+        Reply said = engine.chat(ChatRequest.of("alice", "s6", "校招面试呢").withAttributes(Map.of("track", "intern")));
+        assertThat(said.slots()).containsEntry("track", "campus");
+    }
+
+    @Test
+    void aClarificationChoiceAnswersTheChosenIntent() {
+        Reply reply = engine.chat(ChatRequest.of("alice", "s7", "随便问问").withChoice("salary"));
+        assertThat(reply.intent()).isEqualTo("salary");
+        assertThat(reply.source()).isEqualTo(Source.CHOICE);
+    }
+
+    @Test
+    void sessionsAreIndependent() {
+        chat("a", "校招面试几轮");
+        assertThat(chat("b", "工资多少").slots()).doesNotContainKey("track");
+    }
+
+    @Test
+    void theSameQuestionAgainIsAnsweredFromTheCache() {
+        assertThat(chat("c1", "工资多少").source()).isEqualTo(Source.RULES);
+        assertThat(chat("c2", "工资多少").source()).isEqualTo(Source.CACHE);
+    }
+
+    @Test
+    void metricsCountTurnsBySourceAndFallbacksByReason() {
+        chat("m", "年假有几天");
+        chat("m", "那病假呢");
+        chat("m", "天气");
+        assertThat(engine.metrics().turns()).isEqualTo(3);
+        assertThat(engine.metrics().turns(Source.CONTEXT)).isEqualTo(1);
+        assertThat(engine.metrics().fallbacks(FallbackReason.OUT_OF_SCOPE)).isEqualTo(1);
+        assertThat(engine.metrics().latencyMillis(99)).isPositive();
+    }
+}
