@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Share of failed turns (fallbacks and errors) over a sliding window, kept in ten time slots.
- * Crossing the threshold upwards or back calls the callback and logs, once per crossing.
+ * Crossing the threshold upwards (or back below 80 % of it) calls the callback and logs, once per crossing.
  */
 public final class FailureRateMonitor {
 
@@ -22,6 +22,8 @@ public final class FailureRateMonitor {
 
     private static final Logger LOG = LoggerFactory.getLogger(FailureRateMonitor.class);
     private static final int SLOTS = 10;
+    /** The alarm clears when the rate falls below this share of the threshold. */
+    static final double CLEAR_RATIO = 0.8;
 
     private final InstantSource clock;
     private final long slotMillis;
@@ -80,7 +82,8 @@ public final class FailureRateMonitor {
             return;
         }
         double rate = (double) failed / total;
-        boolean above = rate > threshold;
+        // hysteresis: clear only well below the threshold, so a rate hovering at it does not flap
+        boolean above = raised.get() ? rate > threshold * CLEAR_RATIO : rate > threshold;
         if (raised.compareAndSet(!above, above)) {
             if (above) {
                 LOG.warn("failure rate {} over the last {} turns is above the alarm threshold {}",
