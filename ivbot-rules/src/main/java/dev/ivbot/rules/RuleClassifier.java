@@ -28,7 +28,9 @@ import java.util.Map;
  * all and the cost does not grow with the number of rules. N-gram weights come from a multinomial
  * logistic regression over the examples (trained in well under a second when the KB loads);
  * keyword weights are added to the intent's score; a regular expression adds its weight when it
- * matches. Scores are the softmax probabilities.
+ * matches. Scores are the softmax probabilities over the intents plus a background class learnt
+ * from general, non-HR questions shipped with this module ({@code background-*.txt}), so that an
+ * out-of-scope question puts its mass there and scores low on every intent.
  *
  * <p>Rebuilt from each reloaded KB ({@link #withKnowledgeBase}). Immutable and thread-safe; never
  * blocks, so the engine calls it on the request thread.
@@ -56,6 +58,7 @@ public final class RuleClassifier implements IntentClassifier {
     private final float[] weights;
     private final int features;
     private final int classes;
+    private final int intentCount;
     private final List<List<IntentRules.WeightedPattern>> patterns;
     private final boolean[] hasRequired;
     private final ThreadLocal<Scratch> scratch;
@@ -63,7 +66,10 @@ public final class RuleClassifier implements IntentClassifier {
     private RuleClassifier(KnowledgeBase kb) {
         this.knowledgeBase = kb;
         List<Intent> intents = new ArrayList<>(kb.intents().values());
-        this.classes = intents.size();
+        List<String> background = Background.examples();
+        this.intentCount = intents.size();
+        // one extra class learns general, non-HR questions, so that they score low on every intent
+        this.classes = intentCount + 1;
         this.intentIds = intents.stream().map(Intent::id).toArray(String[]::new);
 
         // vocabulary of n-grams over all examples
@@ -75,6 +81,11 @@ public final class RuleClassifier implements IntentClassifier {
                         vocabulary.putIfAbsent(gram, vocabulary.size());
                     }
                 }
+            }
+        }
+        for (String example : background) {
+            for (String gram : FeatureExtractor.ngrams(TextNormalizer.normalize(example))) {
+                vocabulary.putIfAbsent(gram, vocabulary.size());
             }
         }
         this.features = vocabulary.size();
@@ -89,7 +100,7 @@ public final class RuleClassifier implements IntentClassifier {
         }
         this.patterns = new ArrayList<>();
         this.hasRequired = new boolean[classes];
-        for (int c = 0; c < classes; c++) {
+        for (int c = 0; c < intentCount; c++) {
             IntentRules rules = intents.get(c).rules();
             for (Map.Entry<String, Double> keyword : rules.keywords().entrySet()) {
                 String phrase = TextNormalizer.normalize(keyword.getKey());
@@ -136,13 +147,17 @@ public final class RuleClassifier implements IntentClassifier {
         // classification see exactly the same features
         List<int[]> xs = new ArrayList<>();
         List<Integer> ys = new ArrayList<>();
-        for (int c = 0; c < classes; c++) {
+        for (int c = 0; c < intentCount; c++) {
             for (Language language : Language.values()) {
                 for (String example : intents.get(c).examples(language)) {
                     xs.add(ngramFeatures(TextNormalizer.normalize(example)));
                     ys.add(c);
                 }
             }
+        }
+        for (String example : background) {
+            xs.add(ngramFeatures(TextNormalizer.normalize(example)));
+            ys.add(intentCount);
         }
         int[] labels = ys.stream().mapToInt(Integer::intValue).toArray();
         this.weights = xs.isEmpty() ? new float[(features + 1) * classes]
@@ -227,7 +242,7 @@ public final class RuleClassifier implements IntentClassifier {
         if (s.matched == 0) {
             return Classification.none(version());
         }
-        for (int c = 0; c < classes; c++) {
+        for (int c = 0; c < intentCount; c++) {
             for (IntentRules.WeightedPattern p : patterns.get(c)) {
                 if (p.pattern().matcher(normalized).find()) {
                     logits[c] += p.weight();
@@ -235,7 +250,7 @@ public final class RuleClassifier implements IntentClassifier {
             }
         }
         SoftmaxTrainer.softmaxInPlace(logits);
-        for (int c = 0; c < classes; c++) {
+        for (int c = 0; c < intentCount; c++) {
             if (s.excluded[c] || hasRequired[c] && !s.requiredMet[c]) {
                 logits[c] = 0;
             }
@@ -244,10 +259,10 @@ public final class RuleClassifier implements IntentClassifier {
     }
 
     private List<ScoredIntent> top(double[] probabilities) {
-        int k = Math.min(MAX_RANKED, classes);
+        int k = Math.min(MAX_RANKED, intentCount);
         int[] best = new int[k];
         Arrays.fill(best, -1);
-        for (int c = 0; c < classes; c++) {
+        for (int c = 0; c < intentCount; c++) {
             double p = probabilities[c];
             if (p <= 0) {
                 continue;
