@@ -35,6 +35,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "0", description = "Offered turns per second in total (0: as fast as possible).")
     double rate;
 
+    @Option(names = "--no-cache", description = "Disable the classification cache, so every turn is classified.")
+    boolean noCache;
+
     @Override
     public Integer call() throws Exception {
         if (!SCENARIOS.contains(scenario)) {
@@ -45,10 +48,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         KnowledgeBase kb = options.loadKnowledgeBase();
         try (DialogEngine engine = DialogEngine.builder().knowledgeBase(kb).sessionStore(SessionStore.inMemory())
-                .primaryClassifier(RuleClassifier.factory()).build()) {
+                .primaryClassifier(RuleClassifier.factory()).classificationCacheSize(noCache ? 0 : 10_000).build()) {
             LoadDriver driver = new LoadDriver(engine, LoadDriver.realisticQuestions(kb), sessions);
-            System.out.printf("bench %s: %d threads, %d sessions, %.0f s (+ warm-up), %s%n", scenario, threads,
-                    sessions, seconds, rate > 0 ? rate + " turns/s offered" : "closed loop");
+            System.out.printf("bench %s: %d threads, %d sessions, %.0f s (+ warm-up), %s, cache %s%n", scenario,
+                    threads, sessions, seconds, rate > 0 ? rate + " turns/s offered" : "closed loop",
+                    noCache ? "off" : "on");
             LoadDriver.Result result = driver.run(threads, Math.max(2, seconds / 3), seconds, rate);
             System.out.println(result.line(scenario));
         }

@@ -41,6 +41,13 @@ public final class RuleClassifier implements IntentClassifier {
     public static final int MAX_RANKED = 5;
     /** Weight of a keyword's declared weight in the logit. */
     static final double KEYWORD_SCALE = 1.0;
+    /**
+     * Patterns of an intent are tried only if they could bring its logit within this distance of
+     * the best one (an intent further below gets under e^-4, about 2 %, of the best's probability).
+     */
+    static final double PATTERN_GATE = 4.0;
+    /** How many of the best intents have their patterns tried. */
+    static final int PATTERN_CANDIDATES = 3;
 
     private static final int KIND_NGRAM = 0;
     private static final int KIND_KEYWORD = 1;
@@ -61,6 +68,7 @@ public final class RuleClassifier implements IntentClassifier {
     private final int intentCount;
     private final List<List<IntentRules.WeightedPattern>> patterns;
     private final boolean[] hasRequired;
+    private final double[] patternWeightSum;
     private final ThreadLocal<Scratch> scratch;
 
     private RuleClassifier(KnowledgeBase kb) {
@@ -100,6 +108,7 @@ public final class RuleClassifier implements IntentClassifier {
         }
         this.patterns = new ArrayList<>();
         this.hasRequired = new boolean[classes];
+        this.patternWeightSum = new double[classes];
         for (int c = 0; c < intentCount; c++) {
             IntentRules rules = intents.get(c).rules();
             for (Map.Entry<String, Double> keyword : rules.keywords().entrySet()) {
@@ -128,6 +137,7 @@ public final class RuleClassifier implements IntentClassifier {
                 }
             }
             patterns.add(rules.patterns());
+            patternWeightSum[c] = rules.patterns().stream().mapToDouble(IntentRules.WeightedPattern::weight).sum();
         }
         this.matcher = builder.build();
         int phrases = meta.size();
@@ -242,7 +252,31 @@ public final class RuleClassifier implements IntentClassifier {
         if (s.matched == 0) {
             return Classification.none(version());
         }
+        // Regular expressions cannot join the one-pass automaton; run them only for the few intents
+        // already near the top, where they can change the answer, which bounds their cost whatever
+        // their number.
+        int[] candidates = s.candidates;
+        Arrays.fill(candidates, -1);
         for (int c = 0; c < intentCount; c++) {
+            if (patternWeightSum[c] == 0) {
+                continue;
+            }
+            for (int r = 0; r < candidates.length; r++) {
+                if (candidates[r] < 0 || logits[c] > logits[candidates[r]]) {
+                    System.arraycopy(candidates, r, candidates, r + 1, candidates.length - r - 1);
+                    candidates[r] = c;
+                    break;
+                }
+            }
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < classes; c++) {
+            max = Math.max(max, logits[c]);
+        }
+        for (int c : candidates) {
+            if (c < 0 || logits[c] + patternWeightSum[c] < max - PATTERN_GATE) {
+                continue;
+            }
             for (IntentRules.WeightedPattern p : patterns.get(c)) {
                 if (p.pattern().matcher(normalized).find()) {
                     logits[c] += p.weight();
@@ -303,6 +337,7 @@ public final class RuleClassifier implements IntentClassifier {
         final double[] logits;
         final boolean[] excluded;
         final boolean[] requiredMet;
+        final int[] candidates = new int[PATTERN_CANDIDATES];
         int stamp;
         int matched;
 
