@@ -1,0 +1,181 @@
+package dev.ivbot.onnx.internal;
+
+import dev.ivbot.IvbotException;
+import dev.ivbot.Language;
+import dev.ivbot.spi.Classification;
+import dev.ivbot.spi.ClassifierInput;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Coalesces concurrent requests into batches. Each worker takes a request, then gathers more for up
+ * to {@code maxWait} or until {@code maxBatch}; the batch is split by language (one encoder each)
+ * and sorted by length, and cut where lengths differ a lot so that short questions are not padded
+ * to a long one. A batch holds a reference on the model version it runs on, so a swap never
+ * closes a session under it.
+ *
+ * <p>Thread-safe.
+ */
+public final class Batcher implements AutoCloseable {
+
+    private record Request(ClassifierInput input, CompletableFuture<Classification> future) {}
+
+    private final BlockingQueue<Request> queue;
+    private final int maxBatch;
+    private final long maxWaitNanos;
+    private final Supplier<ModelVersion> acquire;
+    private final List<Thread> workers = new ArrayList<>();
+    private volatile boolean closed;
+    public final AtomicLong requests = new AtomicLong();
+    public final AtomicLong batches = new AtomicLong();
+    public final AtomicLong failed = new AtomicLong();
+
+    /** @param acquire returns the serving version with a reference taken; the batcher releases it */
+    public Batcher(int maxBatch, long maxWaitNanos, int workerCount, int queueCapacity, Supplier<ModelVersion> acquire) {
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.maxBatch = maxBatch;
+        this.maxWaitNanos = maxWaitNanos;
+        this.acquire = acquire;
+        for (int i = 0; i < workerCount; i++) {
+            Thread t = new Thread(this::work, "ivbot-onnx-batch-" + (i + 1));
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
+        }
+    }
+
+    public CompletableFuture<Classification> submit(ClassifierInput input) {
+        CompletableFuture<Classification> future = new CompletableFuture<>();
+        if (closed) {
+            future.completeExceptionally(new IvbotException("the ONNX classifier is closed"));
+            return future;
+        }
+        requests.incrementAndGet();
+        if (!queue.offer(new Request(input, future))) {
+            failed.incrementAndGet();
+            future.completeExceptionally(new IvbotException("the ONNX classifier's queue is full ("
+                    + (queue.size() + queue.remainingCapacity()) + " requests)"));
+        }
+        return future;
+    }
+
+    private void work() {
+        List<Request> batch = new ArrayList<>(maxBatch);
+        while (!closed) {
+            try {
+                Request first = queue.take();
+                batch.add(first);
+                long deadline = System.nanoTime() + maxWaitNanos;
+                // what is already queued joins at once; waiting is only worth it for a partial batch
+                queue.drainTo(batch, maxBatch - batch.size());
+                while (batch.size() < maxBatch) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    Request next = queue.poll(left, TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                    queue.drainTo(batch, maxBatch - batch.size());
+                }
+                run(batch);
+            } catch (InterruptedException e) {
+                for (Request r : batch) {
+                    fail(r, new IvbotException("the ONNX classifier is closed"));
+                }
+                break;
+            } catch (RuntimeException | Error e) {
+                for (Request r : batch) {
+                    if (r.future.completeExceptionally(e)) {
+                        failed.incrementAndGet();
+                    }
+                }
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void run(List<Request> batch) {
+        Map<Language, List<Request>> byLanguage = new EnumMap<>(Language.class);
+        for (Request r : batch) {
+            if (!r.future.isDone()) { // the engine cancels what missed its deadline
+                byLanguage.computeIfAbsent(r.input.language(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        for (List<Request> group : byLanguage.values()) {
+            group.sort(Comparator.comparingInt(r -> r.input.normalized().length()));
+            int start = 0;
+            for (int i = 1; i <= group.size(); i++) {
+                if (i == group.size() || group.get(i).input.normalized().length()
+                        > 2 * group.get(start).input.normalized().length() + 8) {
+                    runChunk(group.subList(start, i));
+                    start = i;
+                }
+            }
+        }
+    }
+
+    private void runChunk(List<Request> chunk) {
+        ModelVersion model;
+        try {
+            model = acquire.get();
+        } catch (RuntimeException e) {
+            chunk.forEach(r -> fail(r, e));
+            return;
+        }
+        try {
+            List<ClassifierInput> inputs = new ArrayList<>(chunk.size());
+            for (Request r : chunk) {
+                inputs.add(r.input);
+            }
+            List<Classification> results = model.classify(inputs);
+            batches.incrementAndGet();
+            for (int i = 0; i < chunk.size(); i++) {
+                chunk.get(i).future.complete(results.get(i));
+            }
+        } catch (Exception e) {
+            IvbotException failure = new IvbotException("ONNX model " + model.version() + " failed: " + e, e);
+            chunk.forEach(r -> fail(r, failure));
+        } finally {
+            model.release();
+        }
+    }
+
+    private void fail(Request r, Throwable t) {
+        if (r.future.completeExceptionally(t)) {
+            failed.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread t : workers) {
+            t.interrupt();
+        }
+        for (Thread t : workers) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        Request r;
+        while ((r = queue.poll()) != null) {
+            fail(r, new IvbotException("the ONNX classifier is closed"));
+        }
+    }
+}
