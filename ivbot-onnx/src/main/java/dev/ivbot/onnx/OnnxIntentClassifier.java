@@ -187,9 +187,10 @@ public final class OnnxIntentClassifier implements IntentClassifier {
 
     // ------------------------------------------------------------------ operations
 
-    /** The name of the version folder now serving. */
+    /** The name of the version folder now serving ({@code "closed"} after {@link #close()}). */
     public String servingVersion() {
-        return serving.get().version();
+        ModelVersion v = serving.get();
+        return v == null ? "closed" : v.version();
     }
 
     /** The repository folder this classifier serves from. */
