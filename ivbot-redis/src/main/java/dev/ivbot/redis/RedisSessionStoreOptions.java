@@ -1,0 +1,237 @@
+package dev.ivbot.redis;
+
+import dev.ivbot.spi.SessionStore;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link RedisSessionStore}. Immutable and thread-safe; build one with
+ * {@link #builder()}, take the defaults with {@link #create()}, derive one with {@link #mutate()}.
+ *
+ * <p>The settings that matter in production:
+ * <ul>
+ *   <li>{@link #ttl()}: how long an idle session lives (each save and touch renews it);</li>
+ *   <li>{@link #failoverBuffer()}: how long a save may wait for a master during a failover before
+ *       the user gets the "system busy" reply; keep it above your failover time (Sentinel's
+ *       {@code down-after-milliseconds} plus election, or Cluster's {@code cluster-node-timeout}
+ *       plus election) and well below the portal's request timeout;</li>
+ *   <li>{@link #commandTimeout()}: how long one command may take before the store treats the
+ *       master as unreachable (applies to clients the store creates);</li>
+ *   <li>{@link #replicaAcks()}: how many replicas must confirm a save before it is acknowledged.</li>
+ * </ul>
+ */
+public final class RedisSessionStoreOptions {
+
+    /** Default session TTL: {@link SessionStore#DEFAULT_TTL} (600 s). */
+    public static final Duration DEFAULT_TTL = SessionStore.DEFAULT_TTL;
+    /** Default time one command may take on clients the store creates. */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    /** Default time a save may wait for a master before it is refused. */
+    public static final Duration DEFAULT_FAILOVER_BUFFER = Duration.ofSeconds(5);
+    /** Default interval between attempts to replay buffered saves. */
+    public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofMillis(25);
+    /** Default number of sessions in the near cache. */
+    public static final long DEFAULT_NEAR_CACHE_SIZE = 100_000;
+    /** Default time a session stays in the near cache after it was last loaded or saved. */
+    public static final Duration DEFAULT_NEAR_CACHE_TTL = Duration.ofSeconds(120);
+    /** Replica acknowledgements: 1 for Sentinel and Cluster, none for a single server. */
+    public static final int AUTO_REPLICA_ACKS = -1;
+    /** Default: {@link #AUTO_REPLICA_ACKS}. */
+    public static final int DEFAULT_REPLICA_ACKS = AUTO_REPLICA_ACKS;
+    /** Default time a save waits for its replica acknowledgements. */
+    public static final Duration DEFAULT_REPLICA_ACK_TIMEOUT = Duration.ofMillis(250);
+    /** Default reconnect delay of clients the store creates. */
+    public static final Duration DEFAULT_RECONNECT_DELAY = Duration.ofMillis(100);
+
+    private final Duration ttl;
+    private final Duration commandTimeout;
+    private final Duration failoverBuffer;
+    private final Duration retryInterval;
+    private final long nearCacheSize;
+    private final Duration nearCacheTtl;
+    private final int replicaAcks;
+    private final Duration replicaAckTimeout;
+    private final Duration reconnectDelay;
+
+    private RedisSessionStoreOptions(Builder b) {
+        this.ttl = b.ttl;
+        this.commandTimeout = b.commandTimeout;
+        this.failoverBuffer = b.failoverBuffer;
+        this.retryInterval = b.retryInterval;
+        this.nearCacheSize = b.nearCacheSize;
+        this.nearCacheTtl = b.nearCacheTtl;
+        this.replicaAcks = b.replicaAcks;
+        this.replicaAckTimeout = b.replicaAckTimeout;
+        this.reconnectDelay = b.reconnectDelay;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults. */
+    public static RedisSessionStoreOptions create() {
+        return builder().build();
+    }
+
+    /** A builder holding these settings. */
+    public Builder mutate() {
+        Builder b = new Builder();
+        b.ttl = ttl;
+        b.commandTimeout = commandTimeout;
+        b.failoverBuffer = failoverBuffer;
+        b.retryInterval = retryInterval;
+        b.nearCacheSize = nearCacheSize;
+        b.nearCacheTtl = nearCacheTtl;
+        b.replicaAcks = replicaAcks;
+        b.replicaAckTimeout = replicaAckTimeout;
+        b.reconnectDelay = reconnectDelay;
+        return b;
+    }
+
+    public Duration ttl() {
+        return ttl;
+    }
+
+    public Duration commandTimeout() {
+        return commandTimeout;
+    }
+
+    public Duration failoverBuffer() {
+        return failoverBuffer;
+    }
+
+    public Duration retryInterval() {
+        return retryInterval;
+    }
+
+    public long nearCacheSize() {
+        return nearCacheSize;
+    }
+
+    public Duration nearCacheTtl() {
+        return nearCacheTtl;
+    }
+
+    /** Replicas that must confirm a save, or {@link #AUTO_REPLICA_ACKS}. */
+    public int replicaAcks() {
+        return replicaAcks;
+    }
+
+    public Duration replicaAckTimeout() {
+        return replicaAckTimeout;
+    }
+
+    public Duration reconnectDelay() {
+        return reconnectDelay;
+    }
+
+    @Override
+    public String toString() {
+        return "RedisSessionStoreOptions[ttl=" + ttl + ", commandTimeout=" + commandTimeout + ", failoverBuffer="
+                + failoverBuffer + ", retryInterval=" + retryInterval + ", nearCacheSize=" + nearCacheSize
+                + ", nearCacheTtl=" + nearCacheTtl + ", replicaAcks=" + replicaAcks + ", replicaAckTimeout="
+                + replicaAckTimeout + ", reconnectDelay=" + reconnectDelay + "]";
+    }
+
+    /** Builder of {@link RedisSessionStoreOptions}. Not thread-safe; {@link #build()} leaves it reusable. */
+    public static final class Builder {
+        private Duration ttl = DEFAULT_TTL;
+        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private Duration failoverBuffer = DEFAULT_FAILOVER_BUFFER;
+        private Duration retryInterval = DEFAULT_RETRY_INTERVAL;
+        private long nearCacheSize = DEFAULT_NEAR_CACHE_SIZE;
+        private Duration nearCacheTtl = DEFAULT_NEAR_CACHE_TTL;
+        private int replicaAcks = DEFAULT_REPLICA_ACKS;
+        private Duration replicaAckTimeout = DEFAULT_REPLICA_ACK_TIMEOUT;
+        private Duration reconnectDelay = DEFAULT_RECONNECT_DELAY;
+
+        private Builder() {}
+
+        /** How long a session lives after its last save or touch (at least 1 ms); default 600 s. */
+        public Builder ttl(Duration ttl) {
+            this.ttl = positive(ttl, "ttl");
+            return this;
+        }
+
+        /** Time one command may take, on clients the store creates; default 2 s. */
+        public Builder commandTimeout(Duration commandTimeout) {
+            this.commandTimeout = positive(commandTimeout, "commandTimeout");
+            return this;
+        }
+
+        /**
+         * How long a save may wait for a reachable master before it completes with
+         * {@link dev.ivbot.StoreBusyException}; default 5 s. {@link Duration#ZERO} refuses at once.
+         */
+        public Builder failoverBuffer(Duration failoverBuffer) {
+            Objects.requireNonNull(failoverBuffer, "failoverBuffer");
+            if (failoverBuffer.isNegative()) {
+                throw new IllegalArgumentException("failoverBuffer must not be negative, was " + failoverBuffer);
+            }
+            this.failoverBuffer = failoverBuffer;
+            return this;
+        }
+
+        /** Interval between replay attempts while saves are buffered; default 25 ms. */
+        public Builder retryInterval(Duration retryInterval) {
+            this.retryInterval = positive(retryInterval, "retryInterval");
+            return this;
+        }
+
+        /** Sessions kept in the near cache that serves reads during a failover; default 100,000. */
+        public Builder nearCacheSize(long nearCacheSize) {
+            if (nearCacheSize < 0) {
+                throw new IllegalArgumentException("nearCacheSize must not be negative, was " + nearCacheSize);
+            }
+            this.nearCacheSize = nearCacheSize;
+            return this;
+        }
+
+        /** How long a session stays in the near cache after its last load or save; default 120 s. */
+        public Builder nearCacheTtl(Duration nearCacheTtl) {
+            this.nearCacheTtl = positive(nearCacheTtl, "nearCacheTtl");
+            return this;
+        }
+
+        /**
+         * Replicas that must confirm a save (Redis {@code WAIT}) before it is acknowledged; 0 turns it
+         * off, {@link #AUTO_REPLICA_ACKS} (the default) means 1 for Sentinel and Cluster and 0 for a
+         * single server.
+         */
+        public Builder replicaAcks(int replicaAcks) {
+            if (replicaAcks < AUTO_REPLICA_ACKS) {
+                throw new IllegalArgumentException("replicaAcks must be -1 (auto) or more, was " + replicaAcks);
+            }
+            this.replicaAcks = replicaAcks;
+            return this;
+        }
+
+        /** How long a save waits for its replica confirmations; default 250 ms. */
+        public Builder replicaAckTimeout(Duration replicaAckTimeout) {
+            this.replicaAckTimeout = positive(replicaAckTimeout, "replicaAckTimeout");
+            return this;
+        }
+
+        /** Delay between reconnect attempts, on clients the store creates; default 100 ms. */
+        public Builder reconnectDelay(Duration reconnectDelay) {
+            this.reconnectDelay = positive(reconnectDelay, "reconnectDelay");
+            return this;
+        }
+
+        public RedisSessionStoreOptions build() {
+            return new RedisSessionStoreOptions(this);
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + value);
+            }
+            if (value.toMillis() < 1) {
+                throw new IllegalArgumentException(name + " must be at least 1 ms, was " + value);
+            }
+            return value;
+        }
+    }
+}

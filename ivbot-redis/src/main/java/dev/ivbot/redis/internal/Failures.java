@@ -1,0 +1,39 @@
+package dev.ivbot.redis.internal;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import java.io.IOException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** Tells a failover (retry later) from a real error. Stateless. */
+public final class Failures {
+
+    private static final String[] TRANSIENT_REPLIES = {"MOVED", "ASK", "CLUSTERDOWN", "TRYAGAIN", "LOADING",
+        "READONLY", "MASTERDOWN", "NOREPLICAS", "BUSY"};
+
+    private Failures() {}
+
+    public static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    /** True if the command may succeed on a master later: connection lost, timeout, redirect, failover replies. */
+    public static boolean isTransient(Throwable error) {
+        Throwable e = unwrap(error);
+        if (e instanceof RedisCommandExecutionException) {
+            String m = e.getMessage() == null ? "" : e.getMessage();
+            for (String prefix : TRANSIENT_REPLIES) {
+                if (m.startsWith(prefix)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return e instanceof RedisException || e instanceof IOException || e instanceof CancellationException;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.ivbot.redis.internal;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The compare-and-set save as one Lua script: check the stored version, write the fields, append
+ * the write id to a short log, renew the TTL. Idempotent per write id: a save replayed after a
+ * failover, whose first attempt did land, answers {@link #ALREADY_APPLIED} instead of a conflict.
+ *
+ * <p>KEYS[1] the session hash; ARGV[1] the expected stored version (0 when absent); ARGV[2] TTL in
+ * milliseconds; ARGV[3] the write id; ARGV[4..] field, value pairs. Returns 0 (conflict), 1 (saved)
+ * or 2 (this write id was applied before). Thread-safe.
+ */
+public final class SaveScript {
+
+    public static final long CONFLICT = 0;
+    public static final long SAVED = 1;
+    public static final long ALREADY_APPLIED = 2;
+    /** The hash field holding the write-id log. */
+    public static final String WRITE_LOG_FIELD = "_w";
+
+    public static final String SOURCE = """
+            local cur = redis.call('HMGET', KEYS[1], 'ver', '_w')
+            local ver = tonumber(cur[1] or '0')
+            local log = cur[2] or ''
+            if ver ~= tonumber(ARGV[1]) then
+              if log ~= '' and string.find(' ' .. log .. ' ', ' ' .. ARGV[3] .. ' ', 1, true) then
+                return 2
+              end
+              return 0
+            end
+            log = log .. ' ' .. ARGV[3]
+            if #log > 320 then
+              local cut = string.find(log, ' ', #log - 240, true)
+              if cut then log = string.sub(log, cut + 1) end
+            end
+            redis.call('HSET', KEYS[1], '_w', log, unpack(ARGV, 4))
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            return 1
+            """;
+
+    public static final String SHA1 = sha1(SOURCE);
+
+    private SaveScript() {}
+
+    /** EVALSHA, falling back to EVAL (which caches the script) when the server answers NOSCRIPT. */
+    public static CompletableFuture<Long> run(StatefulRedisConnection<String, String> connection, String key,
+            String[] args) {
+        String[] keys = {key};
+        CompletableFuture<Long> first = connection.async()
+                .<Long>evalsha(SHA1, ScriptOutputType.INTEGER, keys, args).toCompletableFuture();
+        return first.handle((result, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(result);
+            }
+            if (isNoScript(error)) {
+                return connection.async().<Long>eval(SOURCE, ScriptOutputType.INTEGER, keys, args)
+                        .toCompletableFuture();
+            }
+            return CompletableFuture.<Long>failedFuture(error);
+        }).thenCompose(f -> f);
+    }
+
+    static boolean isNoScript(Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return e instanceof RedisNoScriptException || (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT"));
+    }
+
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

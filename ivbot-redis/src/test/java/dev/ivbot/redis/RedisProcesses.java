@@ -1,0 +1,244 @@
+package dev.ivbot.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Real Redis processes on loopback ports for integration tests: Debian's {@code redis-server} when
+ * it is on the PATH, else the Linux binary inside {@code com.github.codemonstur:embedded-redis},
+ * extracted and executed directly (its API covers neither Sentinel nor Cluster). Sentinels run
+ * as {@code redis-server <conf> --sentinel}. No Docker.
+ *
+ * <p>Not thread-safe; one instance per test class. {@link #close()} kills every process it started.
+ */
+final class RedisProcesses implements AutoCloseable {
+
+    private static volatile Path binary;
+
+    private final Path dir;
+    private final List<Node> nodes = new ArrayList<>();
+
+    RedisProcesses() {
+        try {
+            this.dir = Files.createTempDirectory("ivbot-redis-test");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One redis-server or sentinel process. */
+    final class Node {
+        final int port;
+        final List<String> args;
+        Process process;
+
+        Node(int port, List<String> args) {
+            this.port = port;
+            this.args = args;
+        }
+
+        String uri() {
+            return "redis://127.0.0.1:" + port;
+        }
+
+        /** SIGKILL: no shutdown, no final replication. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+
+        /** Starts the process again on the same port and arguments (no data: persistence is off). */
+        void restart() {
+            start(this);
+        }
+
+        boolean isAlive() {
+            return process != null && process.isAlive();
+        }
+    }
+
+    static synchronized Path redisServer() {
+        if (binary != null) {
+            return binary;
+        }
+        for (String dirName : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path candidate = Path.of(dirName.isEmpty() ? "." : dirName, "redis-server");
+            if (Files.isExecutable(candidate)) {
+                binary = candidate;
+                return binary;
+            }
+        }
+        String arch = System.getProperty("os.arch").contains("aarch64") ? "redis-server-6.2.7-linux-arm64"
+                : "redis-server-6.2.6-v5-linux-amd64";
+        try (InputStream in = RedisProcesses.class.getClassLoader().getResourceAsStream(arch)) {
+            if (in == null) {
+                throw new IllegalStateException("no redis-server on the PATH and no " + arch + " in embedded-redis");
+            }
+            Path file = Files.createTempFile("redis-server", "");
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            file.toFile().setExecutable(true);
+            file.toFile().deleteOnExit();
+            binary = file;
+            return binary;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A plain server without persistence. */
+    Node server(String... extra) {
+        return serverOn(freePort(), extra);
+    }
+
+    private Node serverOn(int port, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--protected-mode", "no", "--dir", dir.toString(),
+                "--logfile", dir.resolve("redis-" + port + ".log").toString()));
+        args.addAll(List.of(extra));
+        Node node = new Node(port, args);
+        start(node);
+        return node;
+    }
+
+    /** A replica of {@code master}. */
+    Node replica(Node master) {
+        return server("--replicaof", "127.0.0.1", Integer.toString(master.port));
+    }
+
+    /** A sentinel watching {@code master} as {@code name} with quorum 2 and fast failover settings. */
+    Node sentinel(String name, Node master) {
+        int port = freePort();
+        Path conf = dir.resolve("sentinel-" + port + ".conf");
+        String text = "port " + port + "\nbind 127.0.0.1\nprotected-mode no\ndir " + dir + "\n"
+                + "logfile " + dir.resolve("sentinel-" + port + ".log") + "\n"
+                + "sentinel monitor " + name + " 127.0.0.1 " + master.port + " 2\n"
+                + "sentinel down-after-milliseconds " + name + " 1000\n"
+                + "sentinel failover-timeout " + name + " 4000\n"
+                + "sentinel parallel-syncs " + name + " 1\n";
+        try {
+            Files.writeString(conf, text);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Node node = new Node(port, List.of(conf.toString(), "--sentinel"));
+        start(node);
+        return node;
+    }
+
+    /** A cluster-enabled server (node timeout 1 s). */
+    Node clusterNode() {
+        int port = freePort();
+        return serverOn(port, "--cluster-enabled", "yes",
+                "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
+                "--cluster-node-timeout", "1000");
+    }
+
+    private void start(Node node) {
+        List<String> command = new ArrayList<>();
+        command.add(redisServer().toString());
+        command.addAll(node.args);
+        try {
+            node.process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("stdout-" + node.port + ".log").toFile()).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + command, e);
+        }
+        if (!nodes.contains(node)) {
+            nodes.add(node);
+        }
+        awaitCondition(Duration.ofSeconds(10), () -> "PONG".equals(command(node.port, "PING")),
+                "redis on port " + node.port + " to answer PING");
+    }
+
+    /** One inline command over a plain socket; the first line of the reply without its type byte. */
+    static String command(int port, String... words) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            s.setSoTimeout(2000);
+            StringBuilder req = new StringBuilder("*" + words.length + "\r\n");
+            for (String w : words) {
+                req.append('$').append(w.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(w).append("\r\n");
+            }
+            OutputStream out = s.getOutputStream();
+            out.write(req.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1 && c != '\n') {
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            if (line.length() > 0 && line.charAt(0) == '$') {
+                int len = Integer.parseInt(line.substring(1));
+                if (len < 0) {
+                    return null;
+                }
+                byte[] data = in.readNBytes(len);
+                return new String(data, StandardCharsets.UTF_8);
+            }
+            return line.length() == 0 ? "" : line.substring(1);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Polls {@code condition} until it holds or the deadline passes (then fails with {@code what}). */
+    static void awaitCondition(Duration timeout, BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    @Override
+    public void close() {
+        for (Node n : nodes) {
+            if (n.process != null) {
+                n.process.destroyForcibly();
+            }
+        }
+        for (Node n : nodes) {
+            try {
+                if (n.process != null) {
+                    n.process.waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
