@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * Checks a request against the documented limits before anything is read or stored. Ids may hold
  * only characters that are safe in a Redis key and a log line; text may not be blank, too long or
- * hold unpaired surrogates; control characters are replaced by spaces.
+ * hold unpaired surrogates; control characters and bidi controls (overrides, isolates, marks) are
+ * replaced by spaces.
  */
 public final class InputValidator {
 
@@ -98,7 +99,7 @@ public final class InputValidator {
             if (Character.isLowSurrogate(c)) {
                 throw new InvalidInputException("text", "holds an unpaired surrogate at index " + i);
             }
-            boolean control = Character.getType(c) == Character.CONTROL;
+            boolean control = Character.getType(c) == Character.CONTROL || isBidiControl(c);
             if (control && out == null) {
                 out = new StringBuilder(raw.length()).append(raw, 0, i);
             }
@@ -116,6 +117,12 @@ public final class InputValidator {
                     + maxTextLength);
         }
         return text;
+    }
+
+    /** Bidi embeddings, overrides, isolates and marks: they can make a stored or logged text read backwards. */
+    private static boolean isBidiControl(char c) {
+        return c >= '\u202A' && c <= '\u202E' || c >= '\u2066' && c <= '\u2069' || c == '\u200E' || c == '\u200F'
+                || c == '\u061C';
     }
 
     /** A value safe to put in an error message and a log line. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.ivbot.Language;
 import dev.ivbot.kb.AnswerVariant;
 import dev.ivbot.kb.Intent;
@@ -45,7 +46,11 @@ public final class KnowledgeBaseLoader {
     public static final long MAX_FILE_BYTES = 2L * 1024 * 1024;
     /** Deepest nesting a KB document may have; the format itself needs six levels. */
     public static final int MAX_DEPTH = 20;
-    /** Most aliases per document: the format needs none, and alias expansion is how YAML bombs work. */
+    /**
+     * Most aliases per document for SnakeYAML's composer. The streaming parser used here does not
+     * expand aliases at all, and the loader refuses every alias: the format needs none, and alias
+     * expansion is how YAML bombs work.
+     */
     public static final int MAX_ALIASES = 20;
     /** Most nodes per document, so that alias expansion cannot exhaust memory. */
     public static final int MAX_NODES = 200_000;
@@ -105,6 +110,10 @@ public final class KnowledgeBaseLoader {
 
     public static KnowledgeBase fromDocuments(Map<String, String> documents) {
         Problems problems = new Problems();
+        if (documents.size() > MAX_FILES) {
+            throw new KnowledgeBaseException(new Problem("knowledge base", 0, 0,
+                    "holds " + documents.size() + " documents, more than the limit of " + MAX_FILES));
+        }
         List<YamlNode> roots = new ArrayList<>();
         for (Map.Entry<String, String> doc : documents.entrySet()) {
             if (doc.getValue().length() > MAX_FILE_BYTES) {
@@ -204,6 +213,11 @@ public final class KnowledgeBaseLoader {
             case VALUE_NULL:
                 return YamlNode.nullNode(file, line, column);
             default:
+                if (parser instanceof YAMLParser && ((YAMLParser) parser).isCurrentAlias()) {
+                    // the parser would hand over the anchor's name as the value: refuse instead
+                    throw new TooLarge("aliases (*" + parser.getText() + ") are not supported; write the value out",
+                            line, column);
+                }
                 return YamlNode.scalar(file, line, column, parser.getText());
         }
     }
@@ -338,6 +352,9 @@ public final class KnowledgeBaseLoader {
             if (fillersNode != null && expect(fillersNode, YamlNode.Kind.MAP, "followup_fillers")) {
                 checkKeys(fillersNode, Set.of("zh", "en"));
                 for (Map.Entry<String, YamlNode> e : fillersNode.map.entrySet()) {
+                    if (!e.getKey().equals("zh") && !e.getKey().equals("en")) {
+                        continue; // reported by checkKeys
+                    }
                     fillers.computeIfAbsent(Language.fromCode(e.getKey()), k -> new ArrayList<>())
                             .addAll(textList(e.getValue(), "followup_fillers." + e.getKey()));
                 }
