@@ -99,6 +99,7 @@ public final class RedisSessionStore implements SessionStore {
     private final int replicaAcks;
     private final String ttlMillis;
     private final long bufferNanos;
+    private final long inDoubtNanos;
     private final Cache<String, SessionState> nearCache;
     private final ConcurrentSkipListMap<Long, PendingSave> buffer = new ConcurrentSkipListMap<>();
     private final ConcurrentLinkedQueue<PendingLoad> pendingLoads = new ConcurrentLinkedQueue<>();
@@ -117,6 +118,7 @@ public final class RedisSessionStore implements SessionStore {
                 : acksOption;
         this.ttlMillis = Long.toString(options.ttl().toMillis());
         this.bufferNanos = options.failoverBuffer().toNanos();
+        this.inDoubtNanos = Math.max(bufferNanos, options.inDoubtLimit().toNanos());
         this.nearCache = Caffeine.newBuilder().maximumSize(options.nearCacheSize())
                 .expireAfterWrite(options.nearCacheTtl()).executor(Runnable::run).build();
         this.writeIdPrefix = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36) + ".";
@@ -278,6 +280,8 @@ public final class RedisSessionStore implements SessionStore {
         final String[] args;
         final CompletableFuture<SaveOutcome> result = new CompletableFuture<>();
         volatile boolean inFlight;
+        /** The script may have run on a master that then failed: the outcome is unknown until a replay. */
+        volatile boolean inDoubt;
         long firstFailureNanos;
         long deadlineNanos;
 
@@ -294,7 +298,12 @@ public final class RedisSessionStore implements SessionStore {
         CompletableFuture<SaveOutcome> attempt;
         try {
             attempt = backend.connectionFor(p.key).thenCompose(c -> SaveScript.run(c, p.key, p.args)
-                    .thenCompose(r -> afterScript(c, r)));
+                    .thenCompose(r -> {
+                        if (r != SaveScript.CONFLICT) {
+                            p.inDoubt = true; // applied on this master; until its replicas confirm, in doubt
+                        }
+                        return afterScript(c, r);
+                    }));
         } catch (RuntimeException e) {
             attempt = CompletableFuture.failedFuture(e);
         }
@@ -305,6 +314,10 @@ public final class RedisSessionStore implements SessionStore {
                 }
                 complete(p, outcome);
             } else if (Failures.isTransient(e) && !closed.get()) {
+                if (!Failures.isNotApplied(e) && !p.inDoubt) {
+                    p.inDoubt = true;
+                    p.deadlineNanos = Math.max(p.deadlineNanos, System.nanoTime() + inDoubtNanos);
+                }
                 if (!replay) {
                     LOG.debug("save of {} buffered: {}", p.state.sessionId(), e.toString());
                     enqueue(p);
@@ -349,9 +362,9 @@ public final class RedisSessionStore implements SessionStore {
     private void enqueue(PendingSave p) {
         long now = System.nanoTime();
         p.firstFailureNanos = now;
-        p.deadlineNanos = now + bufferNanos;
+        p.deadlineNanos = now + (p.inDoubt ? inDoubtNanos : bufferNanos);
         metrics.buffered.increment();
-        if (bufferNanos == 0) {
+        if (bufferNanos == 0 && !p.inDoubt) {
             refuse(p);
             return;
         }

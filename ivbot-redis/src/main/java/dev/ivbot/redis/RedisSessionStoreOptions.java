@@ -28,6 +28,8 @@ public final class RedisSessionStoreOptions {
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
     /** Default time a save may wait for a master before it is refused. */
     public static final Duration DEFAULT_FAILOVER_BUFFER = Duration.ofSeconds(5);
+    /** Default time a save whose outcome is unknown (its master failed while it was in flight) waits to learn it. */
+    public static final Duration DEFAULT_IN_DOUBT_LIMIT = Duration.ofSeconds(30);
     /** Default interval between attempts to replay buffered saves. */
     public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofMillis(25);
     /** Default number of sessions in the near cache. */
@@ -47,6 +49,7 @@ public final class RedisSessionStoreOptions {
     private final Duration commandTimeout;
     private final Duration failoverBuffer;
     private final Duration retryInterval;
+    private final Duration inDoubtLimit;
     private final long nearCacheSize;
     private final Duration nearCacheTtl;
     private final int replicaAcks;
@@ -58,6 +61,7 @@ public final class RedisSessionStoreOptions {
         this.commandTimeout = b.commandTimeout;
         this.failoverBuffer = b.failoverBuffer;
         this.retryInterval = b.retryInterval;
+        this.inDoubtLimit = b.inDoubtLimit;
         this.nearCacheSize = b.nearCacheSize;
         this.nearCacheTtl = b.nearCacheTtl;
         this.replicaAcks = b.replicaAcks;
@@ -81,6 +85,7 @@ public final class RedisSessionStoreOptions {
         b.commandTimeout = commandTimeout;
         b.failoverBuffer = failoverBuffer;
         b.retryInterval = retryInterval;
+        b.inDoubtLimit = inDoubtLimit;
         b.nearCacheSize = nearCacheSize;
         b.nearCacheTtl = nearCacheTtl;
         b.replicaAcks = replicaAcks;
@@ -103,6 +108,14 @@ public final class RedisSessionStoreOptions {
 
     public Duration retryInterval() {
         return retryInterval;
+    }
+
+    /**
+     * How long a save whose outcome is unknown waits to learn it; see
+     * {@link Builder#inDoubtLimit(Duration)}.
+     */
+    public Duration inDoubtLimit() {
+        return inDoubtLimit;
     }
 
     public long nearCacheSize() {
@@ -129,7 +142,7 @@ public final class RedisSessionStoreOptions {
     @Override
     public String toString() {
         return "RedisSessionStoreOptions[ttl=" + ttl + ", commandTimeout=" + commandTimeout + ", failoverBuffer="
-                + failoverBuffer + ", retryInterval=" + retryInterval + ", nearCacheSize=" + nearCacheSize
+                + failoverBuffer + ", retryInterval=" + retryInterval + ", inDoubtLimit=" + inDoubtLimit + ", nearCacheSize=" + nearCacheSize
                 + ", nearCacheTtl=" + nearCacheTtl + ", replicaAcks=" + replicaAcks + ", replicaAckTimeout="
                 + replicaAckTimeout + ", reconnectDelay=" + reconnectDelay + "]";
     }
@@ -140,6 +153,7 @@ public final class RedisSessionStoreOptions {
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private Duration failoverBuffer = DEFAULT_FAILOVER_BUFFER;
         private Duration retryInterval = DEFAULT_RETRY_INTERVAL;
+        private Duration inDoubtLimit = DEFAULT_IN_DOUBT_LIMIT;
         private long nearCacheSize = DEFAULT_NEAR_CACHE_SIZE;
         private Duration nearCacheTtl = DEFAULT_NEAR_CACHE_TTL;
         private int replicaAcks = DEFAULT_REPLICA_ACKS;
@@ -176,6 +190,19 @@ public final class RedisSessionStoreOptions {
         /** Interval between replay attempts while saves are buffered; default 25 ms. */
         public Builder retryInterval(Duration retryInterval) {
             this.retryInterval = positive(retryInterval, "retryInterval");
+            return this;
+        }
+
+        /**
+         * How long a save waits whose outcome is unknown because its master failed while it was in
+         * flight (the script may have run, and may have reached a replica); default 30 s. Such a save
+         * is not refused at {@link #failoverBuffer(Duration)}: refusing it could tell the user "busy"
+         * for a turn that a promoted replica then shows. It waits for the next master, where the
+         * script's write-id log tells whether it landed. Past this limit it is refused, and then, in
+         * that rare case, the turn may still surface.
+         */
+        public Builder inDoubtLimit(Duration inDoubtLimit) {
+            this.inDoubtLimit = positive(inDoubtLimit, "inDoubtLimit");
             return this;
         }
 

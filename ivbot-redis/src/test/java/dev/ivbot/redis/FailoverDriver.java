@@ -26,8 +26,8 @@ final class FailoverDriver {
     final AtomicLong busy = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
     final LongAccumulator longestWaitNanos = new LongAccumulator(Math::max, 0);
-    /** Start times (nanoTime) of turns that got the busy reply. */
-    final List<Long> busyStarts = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Start and end times (nanoTime) of turns that got the busy reply. */
+    final List<long[]> busyTurns = java.util.Collections.synchronizedList(new ArrayList<>());
     final List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     final Map<String, Long> ackedPerSession = new ConcurrentHashMap<>();
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -64,7 +64,7 @@ final class FailoverDriver {
                 longestWaitNanos.accumulate(System.nanoTime() - start);
                 if (r.fallbackReason() == FallbackReason.STORE_BUSY) {
                     busy.incrementAndGet();
-                    busyStarts.add(start);
+                    busyTurns.add(new long[] {start, System.nanoTime()});
                 } else {
                     acked.incrementAndGet();
                     long expected = ackedPerSession.merge(sid, 1L, Long::sum);

@@ -22,6 +22,21 @@ public final class Failures {
         return e;
     }
 
+    /**
+     * True if the failed command certainly did not run: the client refused to send it (not
+     * connected), the connection could not be opened, or the server answered with an error reply.
+     * A timeout or a connection lost with the command in flight leaves its outcome unknown.
+     */
+    public static boolean isNotApplied(Throwable error) {
+        Throwable e = unwrap(error);
+        if (e instanceof RedisCommandExecutionException || e instanceof io.lettuce.core.RedisConnectionException) {
+            return true;
+        }
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        return m.contains("Currently not connected") || m.contains("Commands are rejected")
+                || m.startsWith("CLUSTERDOWN no master known");
+    }
+
     /** True if the command may succeed on a master later: connection lost, timeout, redirect, failover replies. */
     public static boolean isTransient(Throwable error) {
         Throwable e = unwrap(error);
