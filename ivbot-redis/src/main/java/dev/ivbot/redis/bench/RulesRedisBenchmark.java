@@ -1,0 +1,319 @@
+package dev.ivbot.redis.bench;
+
+import dev.ivbot.ChatRequest;
+import dev.ivbot.DialogEngine;
+import dev.ivbot.Reply;
+import dev.ivbot.redis.RedisSessionStore;
+import dev.ivbot.redis.RedisSessionStoreOptions;
+import dev.ivbot.redis.internal.SaveScript;
+import dev.ivbot.spi.SessionStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@code rules-redis} benchmark: many sessions driven through a {@link DialogEngine} whose
+ * sessions live in Redis, and, against the same server in the same run, {@code redis-benchmark}
+ * sending the store's commands per turn ({@code HGETALL} of a session, {@code EVALSHA} of the save
+ * script) pipelined on one connection as the store's single Lettuce connection pipelines them. The
+ * last line printed is
+ * {@code scenario=rules-redis turns_per_s=… p50_ms=… p99_ms=… errors=… redis_benchmark_per_s=… ratio=…},
+ * where {@code redis_benchmark_per_s} is the turn rate Redis alone sustains for those two commands
+ * ({@code 1 / (1/hgetall_rate + 1/evalsha_rate)}).
+ *
+ * <p>Without a URI it starts its own {@code redis-server} (from the PATH) on a free loopback port
+ * and stops it afterwards. {@code redis-benchmark} (Debian {@code redis-tools}) is optional: without
+ * it the comparison fields print {@code n/a}.
+ *
+ * <p>Not thread-safe: one run at a time per instance.
+ */
+public final class RulesRedisBenchmark {
+
+    /** Settings of one run. Immutable and thread-safe. */
+    public record Config(@Nullable String redisUri, int threads, int sessions, Duration warmup, Duration measure,
+            int redisBenchmarkRequests) {
+
+        /** 2 s warm-up, 10 s measured, 64 threads, 10,000 sessions, a server of its own. */
+        public static Config defaults() {
+            return new Config(null, 64, 10_000, Duration.ofSeconds(2), Duration.ofSeconds(10), 400_000);
+        }
+
+        public Config withRedisUri(@Nullable String uri) {
+            return new Config(uri, threads, sessions, warmup, measure, redisBenchmarkRequests);
+        }
+
+        public Config withThreads(int n) {
+            return new Config(redisUri, n, sessions, warmup, measure, redisBenchmarkRequests);
+        }
+
+        public Config withDurations(Duration warm, Duration measured) {
+            return new Config(redisUri, threads, sessions, warm, measured, redisBenchmarkRequests);
+        }
+
+        public Config withRedisBenchmarkRequests(int n) {
+            return new Config(redisUri, threads, sessions, warmup, measure, n);
+        }
+    }
+
+    /** What one run measured. */
+    public record Result(long turns, double turnsPerSecond, double p50Millis, double p99Millis, long errors,
+            double redisBenchmarkPerSecond, double ratio) {
+
+        /** The summary line the CLI prints last. */
+        public String line() {
+            return String.format(java.util.Locale.ROOT,
+                    "scenario=rules-redis turns_per_s=%.0f p50_ms=%.3f p99_ms=%.3f errors=%d redis_benchmark_per_s=%s ratio=%s",
+                    turnsPerSecond, p50Millis, p99Millis, errors,
+                    Double.isNaN(redisBenchmarkPerSecond) ? "n/a" : String.format(java.util.Locale.ROOT, "%.0f", redisBenchmarkPerSecond),
+                    Double.isNaN(ratio) ? "n/a" : String.format(java.util.Locale.ROOT, "%.2f", ratio));
+        }
+    }
+
+    private static final String[] QUESTIONS = {"年假有几天", "那病假呢", "面试有几轮", "工资多少", "how many vacation days",
+        "and sick leave?", "what is the salary", "校招面试有几轮", "实习生有年假吗", "sick leave for interns"};
+
+    private RulesRedisBenchmark() {}
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param engineFactory builds the engine under test around the given store (the CLI passes the
+     *     demo KB and the rule classifier); the benchmark closes it
+     */
+    public static Result run(Config config, Function<SessionStore, DialogEngine> engineFactory, PrintStream out)
+            throws IOException, InterruptedException {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(engineFactory, "engineFactory");
+        LocalRedis local = null;
+        String uri = config.redisUri();
+        if (uri == null) {
+            local = LocalRedis.start();
+            uri = "redis://127.0.0.1:" + local.port;
+            out.println("started redis-server on port " + local.port);
+        }
+        try {
+            RedisSessionStore store = RedisSessionStore.builder().uri(uri)
+                    .options(RedisSessionStoreOptions.builder().replicaAcks(0).build()).build();
+            Result engineResult;
+            try (DialogEngine engine = engineFactory.apply(store)) {
+                engineResult = drive(engine, config, out);
+                out.println("store " + store.metrics());
+            }
+            double rb = redisBenchmark(uri, config, out);
+            double ratio = Double.isNaN(rb) ? Double.NaN : engineResult.turnsPerSecond() / rb;
+            Result result = new Result(engineResult.turns(), engineResult.turnsPerSecond(), engineResult.p50Millis(),
+                    engineResult.p99Millis(), engineResult.errors(), rb, ratio);
+            out.println(result.line());
+            return result;
+        } finally {
+            if (local != null) {
+                local.close();
+            }
+        }
+    }
+
+    /** The session id of bench session {@code i}: its key matches redis-benchmark's {@code __rand_int__}. */
+    static String sessionId(int i) {
+        return String.format("b%012d", i);
+    }
+
+    private static Result drive(DialogEngine engine, Config config, PrintStream out) throws InterruptedException {
+        int threads = config.threads();
+        AtomicBoolean measuring = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong errors = new AtomicLong();
+        long[][] latencies = new long[threads][];
+        int[] counts = new int[threads];
+        CountDownLatch done = new CountDownLatch(threads);
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            Thread w = new Thread(() -> {
+                long[] lat = new long[1 << 16];
+                int n = 0;
+                long i = id;
+                try {
+                    while (!stop.get()) {
+                        int session = (int) (i % config.sessions());
+                        String text = QUESTIONS[(int) ((i / config.sessions() + id) % QUESTIONS.length)];
+                        i += threads;
+                        long start = System.nanoTime();
+                        try {
+                            Reply r = engine.chat(ChatRequest.of("user-" + session, sessionId(session), text));
+                            if (r.turn() == 0) {
+                                errors.incrementAndGet();
+                            }
+                        } catch (RuntimeException e) {
+                            errors.incrementAndGet();
+                        }
+                        if (measuring.get()) {
+                            if (n == lat.length) {
+                                lat = Arrays.copyOf(lat, n * 2);
+                            }
+                            lat[n++] = System.nanoTime() - start;
+                        }
+                    }
+                } finally {
+                    latencies[id] = lat;
+                    counts[id] = n;
+                    done.countDown();
+                }
+            }, "bench-" + t);
+            w.setDaemon(true);
+            workers.add(w);
+            w.start();
+        }
+        Thread.sleep(config.warmup().toMillis());
+        errors.set(0);
+        long begin = System.nanoTime();
+        measuring.set(true);
+        Thread.sleep(config.measure().toMillis());
+        measuring.set(false);
+        long elapsed = System.nanoTime() - begin;
+        stop.set(true);
+        done.await(30, TimeUnit.SECONDS);
+        int total = 0;
+        for (int c : counts) {
+            total += c;
+        }
+        long[] all = new long[total];
+        int k = 0;
+        for (int t = 0; t < threads; t++) {
+            System.arraycopy(latencies[t], 0, all, k, counts[t]);
+            k += counts[t];
+        }
+        Arrays.sort(all);
+        double p50 = total == 0 ? Double.NaN : all[(int) (total * 0.50)] / 1e6;
+        double p99 = total == 0 ? Double.NaN : all[Math.min(total - 1, (int) (total * 0.99))] / 1e6;
+        double rate = total / (elapsed / 1e9);
+        out.printf(java.util.Locale.ROOT, "engine: %d turns in %.1f s with %d threads, %d sessions%n", total,
+                elapsed / 1e9, threads, config.sessions());
+        return new Result(total, rate, p50, p99, errors.get(), Double.NaN, Double.NaN);
+    }
+
+    /** redis-benchmark: HGETALL of the bench sessions and EVALSHA of the save script, pipelined on one connection. */
+    private static double redisBenchmark(String uri, Config config, PrintStream out) throws IOException, InterruptedException {
+        Path tool = onPath("redis-benchmark");
+        if (tool == null) {
+            out.println("redis-benchmark not on the PATH: no comparison");
+            return Double.NaN;
+        }
+        java.net.URI u = java.net.URI.create(uri);
+        String host = u.getHost() == null ? "127.0.0.1" : u.getHost();
+        String port = Integer.toString(u.getPort() < 0 ? 6379 : u.getPort());
+        String depth = Integer.toString(config.threads());
+        String n = Integer.toString(config.redisBenchmarkRequests());
+        List<String> common = List.of(tool.toString(), "-h", host, "-p", port, "-n", n, "-c", "1", "-P", depth, "-q");
+        List<String> hgetall = new ArrayList<>(common);
+        hgetall.addAll(List.of("-r", Integer.toString(config.sessions()), "HGETALL", "ivbot:{b__rand_int__}"));
+        List<String> evalsha = new ArrayList<>(common);
+        // fresh keys (a 10^9 key space): every call takes the script's write path, as a turn's save does
+        evalsha.addAll(List.of("-r", "1000000000", "EVALSHA", SaveScript.SHA1, "1", "ivbot:{rb__rand_int__}", "0",
+                "600000", "w.__rand_int__", "sid", "rb", "user", "user-1", "ver", "1", "turns", "1", "intent",
+                "leave_policy", "lang", "zh", "slots", "leave_type=annual", "recent", "1\tleave_policy\t年假有几天\n",
+                "created", "1700000000000", "updated", "1700000000000"));
+        double h = runTool(hgetall, out);
+        double e = runTool(evalsha, out);
+        if (Double.isNaN(h) || Double.isNaN(e)) {
+            return Double.NaN;
+        }
+        double perTurn = 1 / (1 / h + 1 / e);
+        out.printf(java.util.Locale.ROOT, "redis-benchmark: HGETALL %.0f/s, EVALSHA %.0f/s -> %.0f turns/s (pipeline %s, 1 connection)%n",
+                h, e, perTurn, depth);
+        out.println("redis-benchmark command: " + String.join(" ", evalsha).replace("\n", "\\n").replace("\t", "\\t"));
+        return perTurn;
+    }
+
+    private static double runTool(List<String> command, PrintStream out) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        Matcher m = Pattern.compile("([0-9]+(?:\\.[0-9]+)?) requests per second").matcher(text);
+        double last = Double.NaN;
+        while (m.find()) {
+            last = Double.parseDouble(m.group(1));
+        }
+        if (Double.isNaN(last)) {
+            out.println("redis-benchmark gave no rate: " + text.strip());
+        }
+        return last;
+    }
+
+    private static @Nullable Path onPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** A redis-server of the benchmark's own, without persistence, on a free loopback port. */
+    private static final class LocalRedis implements AutoCloseable {
+        final int port;
+        final Process process;
+
+        private LocalRedis(int port, Process process) {
+            this.port = port;
+            this.process = process;
+        }
+
+        static LocalRedis start() throws IOException, InterruptedException {
+            Path server = onPath("redis-server");
+            if (server == null) {
+                throw new IOException("redis-server is not on the PATH; install redis-server or pass --redis URI");
+            }
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            Process p = new ProcessBuilder(server.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--protected-mode", "no")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (true) {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    return new LocalRedis(port, p);
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline || !p.isAlive()) {
+                        p.destroyForcibly();
+                        throw new IOException("redis-server did not start on port " + port, e);
+                    }
+                    Thread.sleep(20);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+}
