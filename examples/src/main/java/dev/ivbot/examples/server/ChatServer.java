@@ -1,0 +1,230 @@
+package dev.ivbot.examples.server;
+
+import dev.ivbot.DialogEngine;
+import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.kb.KnowledgeBaseWatcher;
+import dev.ivbot.micrometer.DialogEngineMetrics;
+import dev.ivbot.security.JwtVerifier;
+import dev.ivbot.spi.SessionStore;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.security.KeyFactory;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
+import java.util.Base64;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The chat server: one {@link DialogEngine} behind a Jakarta Servlet app on embedded Jetty.
+ *
+ * <table>
+ *   <caption>Endpoints</caption>
+ *   <tr><td>{@code POST /api/chat}</td><td>Bearer JWT; {@code {sessionId, text, choice?}} -> the reply</td></tr>
+ *   <tr><td>{@code POST /api/sessions/{id}/heartbeat}</td><td>renews the session's TTL -> {@code {sessionId, alive}}</td></tr>
+ *   <tr><td>{@code DELETE /api/sessions/{id}}</td><td>ends the session -> {@code {sessionId, ended}}</td></tr>
+ *   <tr><td>{@code GET /health}</td><td>store, classifier and KB status; 503 while the store is unreachable</td></tr>
+ *   <tr><td>{@code GET /metrics}</td><td>Prometheus text</td></tr>
+ *   <tr><td>{@code POST /dev/login}</td><td>{@code {user, track?}} -> a demo token (only with the dev login on)</td></tr>
+ *   <tr><td>{@code GET /}</td><td>the chat page</td></tr>
+ * </table>
+ *
+ * <p>Thread-safe. {@link #close()} stops Jetty, then closes the engine (and with it the store and
+ * classifiers).
+ */
+public final class ChatServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ChatServer.class);
+
+    private final ServerConfig config;
+    private final DialogEngine engine;
+    private final PrometheusMeterRegistry registry;
+    private final @Nullable KnowledgeBaseWatcher watcher;
+    private final Server jetty;
+    private final URI uri;
+
+    private ChatServer(ServerConfig config, DialogEngine engine, PrometheusMeterRegistry registry,
+            @Nullable KnowledgeBaseWatcher watcher, Server jetty, URI uri) {
+        this.config = config;
+        this.engine = engine;
+        this.registry = registry;
+        this.watcher = watcher;
+        this.jetty = jetty;
+        this.uri = uri;
+    }
+
+    /** Builds the engine and starts serving; returns once the port is bound. */
+    public static ChatServer start(ServerConfig config) throws Exception {
+        return start(config, SessionStores.create(config));
+    }
+
+    /**
+     * As {@link #start(ServerConfig)}, with a session store of the host's own instead of the one
+     * {@link ServerConfig#redisUri()} names. The server owns {@code store} and closes it.
+     */
+    public static ChatServer start(ServerConfig config, SessionStore store) throws Exception {
+        KnowledgeBase kb;
+        try {
+            kb = KnowledgeBases.load(config);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        DialogEngineMetrics metrics = DialogEngineMetrics.create(Tags.of("app", "ivbot-examples"));
+        DialogEngine.Builder builder = DialogEngine.builder()
+                .knowledgeBase(kb)
+                .sessionStore(store)
+                .classifierDeadline(config.deadline())
+                .listener(metrics)
+                .failureAlarm(DialogEngine.DEFAULT_FAILURE_ALARM_THRESHOLD, DialogEngine.DEFAULT_FAILURE_WINDOW,
+                        (raised, rate, turns) -> {
+                            if (raised) {
+                                LOG.warn("failure-rate alarm RAISED: {} of {} turns failed", String.format("%.1f%%", rate * 100), turns);
+                            } else {
+                                LOG.info("failure-rate alarm cleared: {} of {} turns failed", String.format("%.1f%%", rate * 100), turns);
+                            }
+                        });
+        String classifiers;
+        try {
+            classifiers = Classifiers.configure(builder, config, kb);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        DialogEngine engine = builder.build();
+        KnowledgeBaseWatcher watcher = null;
+        Server jetty = null;
+        try {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            metrics.monitor(engine).bindTo(registry);
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            new UptimeMetrics().bindTo(registry);
+
+            if (config.knowledgeBase().isPresent()) {
+                watcher = KnowledgeBaseWatcher.start(engine, config.knowledgeBase().get(), Duration.ofSeconds(2));
+            }
+            JwtVerifier verifier = verifier(config);
+
+            QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+            threads.setName("ivbot-http");
+            jetty = new Server(threads);
+            HttpConfiguration http = new HttpConfiguration();
+            http.setSendServerVersion(false);
+            ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+            connector.setHost(config.host());
+            connector.setPort(config.port());
+            jetty.addConnector(connector);
+
+            ServletContextHandler context = new ServletContextHandler();
+            context.setContextPath("/");
+            context.addServlet(new ServletHolder("api", new ApiServlet(engine, verifier)), "/api/*");
+            context.addServlet(new ServletHolder("health", new HealthServlet(engine, classifiers)), "/health");
+            context.addServlet(new ServletHolder("metrics", new MetricsServlet(registry, metrics)), "/metrics");
+            if (config.devLogin()) {
+                context.addServlet(new ServletHolder("dev-login", new DevLoginServlet(config)), "/dev/login");
+            }
+            context.addServlet(new ServletHolder("static", new StaticServlet(config.devLogin())), "/");
+            jetty.setHandler(context);
+            jetty.setStopAtShutdown(false);
+            jetty.start();
+
+            String host = config.host().equals("0.0.0.0") ? "localhost" : config.host();
+            URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort());
+            LOG.info("ivbot chat server on {} ({}, KB '{}', {} intents, classifier: {})", uri, config, kb.name(),
+                    kb.intents().size(), classifiers);
+            return new ChatServer(config, engine, registry, watcher, jetty, uri);
+        } catch (Exception | Error e) {
+            if (jetty != null) {
+                try {
+                    jetty.stop();
+                } catch (Exception stop) {
+                    e.addSuppressed(stop);
+                }
+            }
+            if (watcher != null) {
+                watcher.close();
+            }
+            engine.close();
+            throw e;
+        }
+    }
+
+    /** The verifier of bearer tokens: the configured key, or the HMAC secret the dev login signs with. */
+    static JwtVerifier verifier(ServerConfig config) {
+        JwtVerifier.Builder b = JwtVerifier.builder().claimToSlot("track", "track");
+        if (config.acceptsHmac()) {
+            b.hmacSecret(config.hmacSecret());
+        }
+        config.publicKeyPem().ifPresent(pem -> {
+            if (isRsa(pem)) {
+                b.rsaPublicKeyPem(pem);
+            } else {
+                b.ecPublicKeyPem(pem);
+            }
+        });
+        config.issuer().ifPresent(b::issuer);
+        config.audience().ifPresent(b::audience);
+        return b.build();
+    }
+
+    private static boolean isRsa(String pem) {
+        String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        try {
+            KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Where the server listens, e.g. {@code http://127.0.0.1:8080}. */
+    public URI uri() {
+        return uri;
+    }
+
+    public DialogEngine engine() {
+        return engine;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    @Override
+    public void close() {
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping Jetty failed: {}", e.toString());
+        }
+        if (watcher != null) {
+            watcher.close();
+        }
+        engine.close();
+        registry.close();
+    }
+}
