@@ -2,6 +2,7 @@ package dev.ivbot.cli;
 
 import dev.ivbot.DialogEngine;
 import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.onnx.OnnxBenchmark;
 import dev.ivbot.rules.RuleClassifier;
 import dev.ivbot.spi.SessionStore;
 import java.util.List;
@@ -15,12 +16,12 @@ import picocli.CommandLine.Option;
         description = "Benchmark DialogEngine; the last line holds scenario=… turns_per_s=… p50_ms=… p99_ms=… errors=…")
 final class BenchCommand implements Callable<Integer> {
 
-    static final List<String> SCENARIOS = List.of("rules-memory");
+    static final List<String> SCENARIOS = List.of("rules-memory", "onnx-memory");
 
     @Mixin
     EngineOptions options;
 
-    @Option(names = "--scenario", required = true, paramLabel = "NAME", description = "One of: rules-memory.")
+    @Option(names = "--scenario", required = true, paramLabel = "NAME", description = "rules-memory, onnx-memory.")
     String scenario;
 
     @Option(names = "--seconds", defaultValue = "10", description = "Measured seconds (after a warm-up of a third of that, at least 2 s).")
@@ -47,6 +48,16 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--threads, --seconds and --sessions must be positive");
         }
         KnowledgeBase kb = options.loadKnowledgeBase();
+        if (scenario.equals("onnx-memory")) {
+            java.nio.file.Path repository = options.modelRepository != null ? options.modelRepository
+                    : ClassifierSetup.defaultRepository(kb);
+            ClassifierSetup.model(kb, repository, System.err).close(); // trains on first use
+            OnnxBenchmark.Options defaults = OnnxBenchmark.Options.defaults(kb, repository);
+            OnnxBenchmark.run(new OnnxBenchmark.Options(kb, repository, java.time.Duration.ofMillis((long) (seconds * 1000)),
+                    defaults.clients(), rate > 0 ? (int) rate : defaults.offeredPerSecond(), defaults.intraOpThreads(),
+                    defaults.workers()), System.out);
+            return 0;
+        }
         try (DialogEngine engine = DialogEngine.builder().knowledgeBase(kb).sessionStore(SessionStore.inMemory())
                 .primaryClassifier(RuleClassifier.factory()).classificationCacheSize(noCache ? 0 : 10_000).build()) {
             LoadDriver driver = new LoadDriver(engine, LoadDriver.realisticQuestions(kb), sessions);

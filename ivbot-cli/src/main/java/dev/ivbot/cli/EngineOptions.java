@@ -19,8 +19,12 @@ final class EngineOptions {
     Path kb;
 
     @Option(names = "--classifier", paramLabel = "rules|onnx|hybrid",
-            description = "Intent classifier (default: the best one available).")
+            description = "Intent classifier (default: hybrid, the model with the rules as fallback).")
     String classifier;
+
+    @Option(names = "--model-repo", paramLabel = "DIR",
+            description = "Model repository for onnx/hybrid (default: .ivbot/models/kb-<KB fingerprint>, trained on first use).")
+    Path modelRepository;
 
     Path kbPath() {
         if (kb != null) {
@@ -50,6 +54,7 @@ final class EngineOptions {
         if (name.equals("rules")) {
             return builder.primaryClassifier(RuleClassifier.factory());
         }
-        return ClassifierSetup.configureModel(builder, name, kb, kbPath());
+        Path repository = modelRepository != null ? modelRepository : ClassifierSetup.defaultRepository(kb);
+        return ClassifierSetup.configureModel(builder, name, kb, repository, System.err);
     }
 }

@@ -53,4 +53,13 @@ public interface IntentClassifier extends AutoCloseable {
     /** Releases what the classifier created (native sessions, threads). Idempotent. */
     @Override
     default void close() {}
+
+    /**
+     * A classifier whose scores are {@code firstWeight} times {@code first}'s plus the rest times
+     * {@code secondOpinion}'s, for a model that takes fast rules as a second opinion. The second
+     * opinion must be {@linkplain #isNonBlocking() non-blocking}; closing the blend closes both.
+     */
+    static IntentClassifier blend(IntentClassifier first, IntentClassifier secondOpinion, double firstWeight) {
+        return new dev.ivbot.internal.BlendedClassifier(first, secondOpinion, firstWeight);
+    }
 }
