@@ -3,6 +3,7 @@ package dev.ivbot.cli;
 import dev.ivbot.DialogEngine;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.onnx.OnnxBenchmark;
+import dev.ivbot.redis.bench.RulesRedisBenchmark;
 import dev.ivbot.rules.RuleClassifier;
 import dev.ivbot.spi.SessionStore;
 import java.util.List;
@@ -16,19 +17,22 @@ import picocli.CommandLine.Option;
         description = "Benchmark DialogEngine; the last line holds scenario=… turns_per_s=… p50_ms=… p99_ms=… errors=…")
 final class BenchCommand implements Callable<Integer> {
 
-    static final List<String> SCENARIOS = List.of("rules-memory", "onnx-memory");
+    static final List<String> SCENARIOS = List.of("rules-memory", "onnx-memory", "rules-redis");
 
     @Mixin
     EngineOptions options;
 
-    @Option(names = "--scenario", required = true, paramLabel = "NAME", description = "rules-memory, onnx-memory.")
+    @Option(names = "--scenario", required = true, paramLabel = "NAME", description = "rules-memory, onnx-memory, rules-redis.")
     String scenario;
 
     @Option(names = "--seconds", defaultValue = "10", description = "Measured seconds (after a warm-up of a third of that, at least 2 s).")
     double seconds;
 
-    @Option(names = "--threads", defaultValue = "2", description = "Client threads calling chat().")
-    int threads;
+    @Option(names = "--threads", description = "Client threads calling chat() (default: 2; 64 for rules-redis, whose turns wait on the network).")
+    Integer threads;
+
+    @Option(names = "--redis", paramLabel = "URI", description = "rules-redis: an existing server (default: start a local redis-server).")
+    String redis;
 
     @Option(names = "--sessions", defaultValue = "10000", description = "Distinct sessions.")
     int sessions;
@@ -44,10 +48,20 @@ final class BenchCommand implements Callable<Integer> {
         if (!SCENARIOS.contains(scenario)) {
             throw new IllegalArgumentException("--scenario must be one of " + SCENARIOS + ", was '" + scenario + "'");
         }
-        if (threads < 1 || seconds <= 0 || sessions < 1) {
+        if (threads != null && threads < 1 || seconds <= 0 || sessions < 1) {
             throw new IllegalArgumentException("--threads, --seconds and --sessions must be positive");
         }
         KnowledgeBase kb = options.loadKnowledgeBase();
+        if (scenario.equals("rules-redis")) {
+            RulesRedisBenchmark.Config defaults = RulesRedisBenchmark.Config.defaults();
+            RulesRedisBenchmark.Config config = new RulesRedisBenchmark.Config(redis,
+                    threads == null ? defaults.threads() : threads, sessions, defaults.warmup(),
+                    java.time.Duration.ofMillis((long) (seconds * 1000)), defaults.redisBenchmarkRequests());
+            RulesRedisBenchmark.run(config, store -> DialogEngine.builder().knowledgeBase(kb).sessionStore(store)
+                    .primaryClassifier(RuleClassifier.factory()).classificationCacheSize(noCache ? 0 : 10_000).build(),
+                    System.out);
+            return 0;
+        }
         if (scenario.equals("onnx-memory")) {
             java.nio.file.Path repository = options.modelRepository != null ? options.modelRepository
                     : ClassifierSetup.defaultRepository(kb);
@@ -60,11 +74,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         try (DialogEngine engine = DialogEngine.builder().knowledgeBase(kb).sessionStore(SessionStore.inMemory())
                 .primaryClassifier(RuleClassifier.factory()).classificationCacheSize(noCache ? 0 : 10_000).build()) {
+            int clients = threads == null ? 2 : threads;
             LoadDriver driver = new LoadDriver(engine, LoadDriver.realisticQuestions(kb), sessions);
             System.out.printf("bench %s: %d threads, %d sessions, %.0f s (+ warm-up), %s, cache %s%n", scenario,
                     threads, sessions, seconds, rate > 0 ? rate + " turns/s offered" : "closed loop",
                     noCache ? "off" : "on");
-            LoadDriver.Result result = driver.run(threads, Math.max(2, seconds / 3), seconds, rate);
+            LoadDriver.Result result = driver.run(clients, Math.max(2, seconds / 3), seconds, rate);
             System.out.println(result.line(scenario));
         }
         return 0;
