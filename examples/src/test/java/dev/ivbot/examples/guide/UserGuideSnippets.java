@@ -1,0 +1,175 @@
+package dev.ivbot.examples.guide;
+
+import dev.ivbot.ChatRequest;
+import dev.ivbot.DialogEngine;
+import dev.ivbot.InvalidInputException;
+import dev.ivbot.Reply;
+import dev.ivbot.SessionAccessDeniedException;
+import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.kb.KnowledgeBaseWatcher;
+import dev.ivbot.micrometer.DialogEngineMetrics;
+import dev.ivbot.onnx.OnnxIntentClassifier;
+import dev.ivbot.redis.RedisSessionStore;
+import dev.ivbot.redis.RedisSessionStoreOptions;
+import dev.ivbot.rules.RuleClassifier;
+import dev.ivbot.security.JwtVerifier;
+import dev.ivbot.security.TokenRejectedException;
+import dev.ivbot.security.VerifiedToken;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every Java snippet of {@code docs/user-guide.md}, between {@code tag::name[]} and {@code end::name[]}
+ * markers. {@link UserGuideSnippetsTest} checks that each {@code java} block of the guide is one of these
+ * regions (so the guide cannot drift from code that compiles) and runs the ones that need no network.
+ */
+final class UserGuideSnippets {
+    private static final Logger log = LoggerFactory.getLogger(UserGuideSnippets.class);
+
+    private UserGuideSnippets() {}
+
+    static Reply buildTheEngine(Path kbFolder) {
+        // tag::build-engine[]
+        KnowledgeBase kb = KnowledgeBase.load(kbFolder);            // e.g. Path.of("examples/hr-demo-kb")
+        try (DialogEngine engine = DialogEngine.builder()
+                .knowledgeBase(kb)
+                .primaryClassifier(RuleClassifier.factory())         // rules: no model needed
+                .classifierDeadline(Duration.ofMillis(200))          // a slower classifier gives way to the next
+                .build()) {
+            Reply first = engine.chat(ChatRequest.of("candidate-42", "session-1", "年假有几天？"));
+            Reply next = engine.chat(ChatRequest.of("candidate-42", "session-1", "那病假呢"));
+            // next.intent() == "leave_policy", next.slots() has leave_type=sick, next.source() == CONTEXT
+            return next;
+        }
+        // end::build-engine[]
+    }
+
+    static DialogEngine withTheModel(KnowledgeBase kb) {
+        // tag::onnx-engine[]
+        OnnxIntentClassifier model = OnnxIntentClassifier.builder()
+                .repository(Path.of(".ivbot/models"))                // <repo>/intent/<version>/
+                .knowledgeBase(kb)                                   // trains version 1 if the repository is empty
+                .listener(event -> log.info("model {}", event))      // LOADED, REFUSED (gate), ROLLED_BACK
+                .build();
+        DialogEngine engine = DialogEngine.builder()
+                .knowledgeBase(kb)
+                .primaryClassifier(model)                            // BERT first ...
+                .secondaryClassifier(RuleClassifier.factory())       // ... rules when it misses the deadline or fails
+                .build();
+        // end::onnx-engine[]
+        return engine;
+    }
+
+    static void rollback(OnnxIntentClassifier model) {
+        // tag::rollback[]
+        model.rollback();                                            // back to the version served before
+        // end::rollback[]
+    }
+
+    static DialogEngine withRedis(KnowledgeBase kb) {
+        // tag::redis-engine[]
+        DialogEngine engine = DialogEngine.builder()
+                .knowledgeBase(kb)
+                .primaryClassifier(RuleClassifier.factory())
+                .sessionStore(RedisSessionStore.builder()
+                        .uri("redis-sentinel://sentinel-1:26379,sentinel-2:26379/0#ivbot")
+                        .options(RedisSessionStoreOptions.builder().ttl(Duration.ofMinutes(10)).build())
+                        .build())
+                .build();
+        // end::redis-engine[]
+        return engine;
+    }
+
+    static boolean sessions(DialogEngine engine, String userId, String sessionId) {
+        // tag::sessions[]
+        boolean alive = engine.touch(userId, sessionId);      // heartbeat: renews the TTL; false if expired
+        boolean ended = engine.endSession(userId, sessionId); // "new conversation": deletes the state
+        // both throw SessionAccessDeniedException when the session is another user's
+        // end::sessions[]
+        return alive && ended;
+    }
+
+    static PrometheusMeterRegistry metrics(KnowledgeBase kb) {
+        // tag::metrics[]
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        DialogEngineMetrics metrics = DialogEngineMetrics.create();
+        DialogEngine engine = DialogEngine.builder()
+                .knowledgeBase(kb)
+                .primaryClassifier(RuleClassifier.factory())
+                .listener(metrics)                                   // feeds the latency timer
+                .failureAlarm(0.05, Duration.ofMinutes(1), (raised, rate, turns) ->
+                        log.warn("failure alarm {}: {} of the last {} turns failed",
+                                raised ? "RAISED" : "cleared", rate, turns))
+                .build();
+        metrics.monitor(engine).bindTo(registry);                    // counters and gauges read from the engine
+        // serve registry.scrape() on GET /metrics
+        // end::metrics[]
+        engine.chat(ChatRequest.of("u", "s", "年假有几天"));
+        return registry;
+    }
+
+    static KnowledgeBaseWatcher hotReloadTheKb(DialogEngine engine, Path kbFolder) {
+        // tag::kb-watch[]
+        KnowledgeBaseWatcher watcher = KnowledgeBaseWatcher.start(engine, kbFolder, Duration.ofSeconds(2));
+        // an edit that fails to load is logged and refused; the old KB keeps answering
+        // end::kb-watch[]
+        return watcher;
+    }
+
+    // tag::servlet[]
+    public class ChatServlet extends HttpServlet {
+        private final DialogEngine engine;      // one per application, built at start-up
+        private final JwtVerifier verifier;     // JwtVerifier.builder().rsaPublicKeyPem(pem).issuer(...).build()
+
+        public ChatServlet(DialogEngine engine, JwtVerifier verifier) {
+            this.engine = engine;
+            this.verifier = verifier;
+        }
+
+        @Override
+        protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            try {
+                VerifiedToken user = verifier.verify(req.getHeader("Authorization"));
+                Reply reply = engine.chat(ChatRequest.of(user.userId(), req.getParameter("sessionId"),
+                                req.getParameter("text"))
+                        .withAttributes(user.slotAttributesKnownTo(engine.knowledgeBase())));
+                resp.setStatus(reply.fallbackReason() == dev.ivbot.FallbackReason.STORE_BUSY ? 503 : 200);
+                resp.setContentType("text/plain;charset=UTF-8");
+                resp.getWriter().write(reply.text());
+            } catch (TokenRejectedException e) {
+                resp.sendError(401);
+            } catch (SessionAccessDeniedException e) {
+                resp.sendError(403);
+            } catch (InvalidInputException e) {
+                resp.sendError(400, e.getMessage());
+            }
+        }
+    }
+    // end::servlet[]
+
+    // tag::spring[]
+    // @Configuration
+    public static class IvbotConfiguration {
+        // @Bean(destroyMethod = "close")
+        public DialogEngine dialogEngine(MeterRegistry registry) {
+            DialogEngineMetrics metrics = DialogEngineMetrics.create();
+            DialogEngine engine = DialogEngine.builder()
+                    .knowledgeBase(KnowledgeBase.load(Path.of("/srv/hr-kb")))
+                    .primaryClassifier(RuleClassifier.factory())
+                    .listener(metrics)
+                    .build();
+            metrics.monitor(engine).bindTo(registry);   // Spring Boot Actuator's registry: /actuator/prometheus
+            return engine;
+        }
+    }
+    // end::spring[]
+}

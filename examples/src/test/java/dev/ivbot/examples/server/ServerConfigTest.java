@@ -1,0 +1,132 @@
+package dev.ivbot.examples.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+
+    private static ServerConfig from(Map<String, String> env) {
+        return ServerConfig.fromEnvironment(env, new Properties());
+    }
+
+    @Test
+    void embeddedDefaultsServeTheDemoOnLocalhostWithTheDevLogin() {
+        ServerConfig c = from(Map.of());
+        assertThat(c.host()).isEqualTo("127.0.0.1");
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.knowledgeBase()).isEmpty();
+        assertThat(c.redisUri()).isEmpty();
+        assertThat(c.modelMode()).isEqualTo(ServerConfig.ModelMode.AUTO);
+        assertThat(c.deadline()).isEqualTo(Duration.ofMillis(200));
+        assertThat(c.sessionTtl()).isEqualTo(Duration.ofSeconds(600));
+        assertThat(c.hmacSecretGenerated()).isTrue();
+        assertThat(c.hmacSecret()).hasSize(32);
+        assertThat(c.devLogin()).as("no JWT key configured: the dev login is the only way in").isTrue();
+    }
+
+    @Test
+    void readsEveryVariable() {
+        ServerConfig c = from(Map.ofEntries(
+                Map.entry("IVBOT_HOST", "0.0.0.0"),
+                Map.entry("IVBOT_PORT", "9090"),
+                Map.entry("IVBOT_KB", "/srv/kb"),
+                Map.entry("IVBOT_REDIS_URI", "redis-sentinel://s1:26379,s2:26379/0#mymaster"),
+                Map.entry("IVBOT_MODEL_REPO", "/srv/models"),
+                Map.entry("IVBOT_JWT_HMAC_SECRET", "0123456789abcdef0123456789abcdef"),
+                Map.entry("IVBOT_JWT_ISSUER", "https://portal.example.com"),
+                Map.entry("IVBOT_JWT_AUDIENCE", "ivbot"),
+                Map.entry("IVBOT_DEADLINE_MS", "150"),
+                Map.entry("IVBOT_SESSION_TTL_S", "900")));
+        assertThat(c.host()).isEqualTo("0.0.0.0");
+        assertThat(c.port()).isEqualTo(9090);
+        assertThat(c.knowledgeBase()).contains(Path.of("/srv/kb"));
+        assertThat(c.redisUri()).contains("redis-sentinel://s1:26379,s2:26379/0#mymaster");
+        assertThat(c.modelMode()).isEqualTo(ServerConfig.ModelMode.REPOSITORY);
+        assertThat(c.modelRepository()).contains(Path.of("/srv/models"));
+        assertThat(c.hmacSecretGenerated()).isFalse();
+        assertThat(c.issuer()).contains("https://portal.example.com");
+        assertThat(c.audience()).contains("ivbot");
+        assertThat(c.deadline()).isEqualTo(Duration.ofMillis(150));
+        assertThat(c.sessionTtl()).isEqualTo(Duration.ofSeconds(900));
+        assertThat(c.devLogin()).as("a real key is configured: the dev login is off unless asked for").isFalse();
+        assertThat(c.toString()).doesNotContain("0123456789abcdef");
+    }
+
+    @Test
+    void aSystemPropertyOverridesItsVariable() {
+        Properties p = new Properties();
+        p.setProperty("ivbot.port", "7070");
+        p.setProperty("ivbot.dev.login", "false");
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of("IVBOT_PORT", "9090"), p);
+        assertThat(c.port()).isEqualTo(7070);
+        assertThat(c.devLogin()).isFalse();
+    }
+
+    @Test
+    void noneForcesTheRules() {
+        assertThat(from(Map.of("IVBOT_MODEL_REPO", "none")).modelMode()).isEqualTo(ServerConfig.ModelMode.RULES);
+    }
+
+    @Test
+    void badValuesNameTheirVariable() {
+        assertThatThrownBy(() -> from(Map.of("IVBOT_PORT", "eighty"))).hasMessageContaining("IVBOT_PORT");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_PORT", "70000"))).hasMessageContaining("IVBOT_PORT");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_JWT_HMAC_SECRET", "short"))).hasMessageContaining("IVBOT_JWT_HMAC_SECRET");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_REDIS_URI", "localhost:6379"))).hasMessageContaining("IVBOT_REDIS_URI");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_DEADLINE_MS", "0"))).hasMessageContaining("IVBOT_DEADLINE_MS");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_SESSION_TTL_S", "-1"))).hasMessageContaining("IVBOT_SESSION_TTL_S");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_DEV_LOGIN", "maybe"))).hasMessageContaining("IVBOT_DEV_LOGIN");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_JWT_PUBLIC_KEY_PEM", "/no/such/file.pem")))
+                .hasMessageContaining("IVBOT_JWT_PUBLIC_KEY_PEM");
+    }
+
+    @Test
+    void anRsaPublicKeyIsAcceptedAndTheDevLoginStaysOff() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        KeyPair pair = g.generateKeyPair();
+        String pem = "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pair.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("IVBOT_JWT_PUBLIC_KEY_PEM", pem,
+                "IVBOT_JWT_ISSUER", "portal", "IVBOT_PORT", "0", "IVBOT_MODEL_REPO", "none"), new Properties());
+        assertThat(config.devLogin()).isFalse();
+        assertThat(config.acceptsHmac()).isFalse();
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("IVBOT_JWT_PUBLIC_KEY_PEM", pem,
+                "IVBOT_DEV_LOGIN", "true"), new Properties())).hasMessageContaining("IVBOT_JWT_HMAC_SECRET");
+
+        try (ChatServer server = ChatServer.start(config)) {
+            TestHttp http = new TestHttp(server.uri());
+            String token = JWT.create().withSubject("portal-user").withIssuer("portal")
+                    .withExpiresAt(Instant.now().plusSeconds(300))
+                    .sign(Algorithm.RSA256((RSAPublicKey) pair.getPublic(), (RSAPrivateKey) pair.getPrivate()));
+            assertThat(http.post("/api/chat", token, Map.of("sessionId", "rsa-1", "text", "年假有几天")).status())
+                    .isEqualTo(200);
+            String wrongIssuer = JWT.create().withSubject("portal-user").withIssuer("elsewhere")
+                    .withExpiresAt(Instant.now().plusSeconds(300))
+                    .sign(Algorithm.RSA256((RSAPublicKey) pair.getPublic(), (RSAPrivateKey) pair.getPrivate()));
+            assertThat(ChatApiTest.assertError(http.post("/api/chat", wrongIssuer, Map.of("sessionId", "rsa-2",
+                    "text", "年假有几天")), 401, "unauthorized").get("reason").asText()).isEqualTo("WRONG_ISSUER");
+            // an HS256 token cannot get in where only the RSA key is configured
+            String hmac = JWT.create().withSubject("x").withIssuer("portal").withExpiresAt(Instant.now().plusSeconds(300))
+                    .sign(Algorithm.HMAC256(config.hmacSecret()));
+            assertThat(http.post("/api/chat", hmac, Map.of("sessionId", "rsa-3", "text", "年假")).status()).isEqualTo(401);
+            // and the dev login is not served
+            assertThat(http.post("/dev/login", null, Map.of("user", "mallory")).status()).isEqualTo(404);
+        }
+    }
+}
