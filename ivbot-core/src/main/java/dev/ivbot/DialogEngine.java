@@ -35,7 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -120,38 +120,49 @@ public final class DialogEngine implements AutoCloseable {
      * @throws EngineClosedException after {@link #close()}
      */
     public Reply chat(ChatRequest request) {
-        long start = System.nanoTime();
-        ensureOpen();
-        Objects.requireNonNull(request, "request");
-        Runtime rt = runtime;
-        InputValidator.ValidText text;
         try {
-            text = validator.validate(request, rt.knowledgeBase);
-        } catch (InvalidInputException e) {
-            metrics.recordRefused();
-            throw e;
-        }
-        Turn turn = new Turn(rt, request, text);
-        try {
-            Reply reply = runTurn(turn, start);
-            metrics.recordReply(reply, System.nanoTime() - start);
-            listeners.publish(new TurnEvent(request.userId(), reply, null, turn.primaryTimedOut, turn.primaryFailed));
-            return reply;
-        } catch (SessionAccessDeniedException e) {
-            metrics.recordRefused();
-            listeners.publish(new TurnEvent(request.userId(), null, e, false, false));
-            throw e;
-        } catch (RuntimeException e) {
-            metrics.recordError();
-            listeners.publish(new TurnEvent(request.userId(), null, e, turn.primaryTimedOut, turn.primaryFailed));
-            throw e;
+            return chatAsync(request).join();
+        } catch (CompletionException e) {
+            throw unwrap(e);
         }
     }
 
-    /** {@link #chat} on the engine's executor. The future fails with the exceptions {@code chat} throws. */
+    /**
+     * Asynchronous {@link #chat}: no thread waits on the session store or on a batching model; the
+     * turn continues on whichever thread completes each step. The future fails with the exceptions
+     * {@code chat} throws.
+     */
     public CompletableFuture<Reply> chatAsync(ChatRequest request) {
-        ensureOpen();
-        return CompletableFuture.supplyAsync(() -> chat(request), executor);
+        long start = System.nanoTime();
+        Turn turn;
+        try {
+            ensureOpen();
+            Objects.requireNonNull(request, "request");
+            Runtime rt = runtime;
+            InputValidator.ValidText text = validator.validate(request, rt.knowledgeBase);
+            turn = new Turn(rt, request, text);
+        } catch (InvalidInputException e) {
+            metrics.recordRefused();
+            return CompletableFuture.failedFuture(e);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Reply> result = new CompletableFuture<>();
+        attempt(turn, start, 1, result);
+        return result.whenComplete((reply, error) -> {
+            if (reply != null) {
+                metrics.recordReply(reply, System.nanoTime() - start);
+                listeners.publish(new TurnEvent(request.userId(), reply, null, turn.primaryTimedOut, turn.primaryFailed));
+                return;
+            }
+            Throwable cause = unwrap(error);
+            if (cause instanceof SessionAccessDeniedException) {
+                metrics.recordRefused();
+            } else {
+                metrics.recordError();
+            }
+            listeners.publish(new TurnEvent(request.userId(), null, cause, turn.primaryTimedOut, turn.primaryFailed));
+        });
     }
 
     /**
@@ -254,9 +265,9 @@ public final class DialogEngine implements AutoCloseable {
         final String normalized;
         final Language language;
         final SlotExtractor.Extraction extraction;
-        @Nullable Decision classified;
-        boolean primaryTimedOut;
-        boolean primaryFailed;
+        @Nullable CompletableFuture<Decision> classified;
+        volatile boolean primaryTimedOut;
+        volatile boolean primaryFailed;
 
         Turn(Runtime rt, ChatRequest request, InputValidator.ValidText valid) {
             this.rt = rt;
@@ -272,47 +283,80 @@ public final class DialogEngine implements AutoCloseable {
     private record Decision(@Nullable String intent, double confidence, Source source,
             @Nullable FallbackReason reason, List<Choice> choices, boolean degraded) {}
 
-    private Reply runTurn(Turn turn, long start) {
+    /** One load-decide-save attempt; a save conflict starts the next attempt on the fresh state. */
+    private void attempt(Turn turn, long start, int attempt, CompletableFuture<Reply> result) {
         String sessionId = turn.request.sessionId();
         String userId = turn.request.userId();
-        for (int attempt = 1; attempt <= MAX_SAVE_ATTEMPTS; attempt++) {
-            Optional<SessionState> stored;
+        store.load(sessionId).whenComplete((stored, loadError) -> {
+            if (loadError != null) {
+                fail(turn, start, loadError, result);
+                return;
+            }
             try {
-                stored = join(store.load(sessionId));
-            } catch (StoreBusyException e) {
-                return busyReply(turn, start);
+                SessionState state = stored.orElseGet(() -> SessionState.empty(sessionId, userId, clock.millis()));
+                if (!state.userId().equals(userId)) {
+                    throw new SessionAccessDeniedException(sessionId);
+                }
+                decide(turn, state).whenComplete((decision, decideError) -> {
+                    if (decideError != null) {
+                        fail(turn, start, decideError, result);
+                        return;
+                    }
+                    try {
+                        save(turn, start, attempt, state, decision, result);
+                    } catch (RuntimeException e) {
+                        result.completeExceptionally(e);
+                    }
+                });
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
             }
-            SessionState state = stored.orElseGet(() -> SessionState.empty(sessionId, userId, clock.millis()));
-            if (!state.userId().equals(userId)) {
-                throw new SessionAccessDeniedException(sessionId);
-            }
-            Map<String, String> slots = mergeSlots(turn, state);
-            Decision decision = decide(turn, state);
-            String answer;
-            if (decision.intent != null) {
-                Intent intent = turn.rt.knowledgeBase.intents().get(decision.intent);
-                answer = intent.answerFor(slots).text().in(turn.language);
-            } else {
-                answer = fallback.reply(new Fallback.Context(decision.reason, turn.language, turn.text,
-                        decision.choices, turn.rt.knowledgeBase));
-            }
-            String keptIntent = decision.intent != null ? decision.intent : state.lastIntent();
-            SessionState next = state.next(keptIntent, turn.language.code(), slots,
-                    new SessionState.TurnRecord(state.turns() + 1, decision.intent, turn.text), clock.millis());
-            SaveOutcome outcome;
-            try {
-                outcome = join(store.save(next));
-            } catch (StoreBusyException e) {
-                return busyReply(turn, start);
-            }
-            if (outcome == SaveOutcome.SAVED) {
-                return new Reply(answer, decision.intent, decision.confidence, slots, decision.source,
-                        decision.reason, decision.choices, decision.degraded, turn.language, sessionId, next.turns(),
-                        Duration.ofNanos(System.nanoTime() - start));
-            }
-            // another turn of this session saved first: re-apply this turn on top of it
+        });
+    }
+
+    private void save(Turn turn, long start, int attempt, SessionState state, Decision decision,
+            CompletableFuture<Reply> result) {
+        Map<String, String> slots = mergeSlots(turn, state);
+        String answer;
+        if (decision.intent != null) {
+            Intent intent = turn.rt.knowledgeBase.intents().get(decision.intent);
+            answer = intent.answerFor(slots).text().in(turn.language);
+        } else {
+            answer = fallback.reply(new Fallback.Context(decision.reason, turn.language, turn.text,
+                    decision.choices, turn.rt.knowledgeBase));
         }
-        throw new ConcurrentSessionUpdateException(sessionId, MAX_SAVE_ATTEMPTS);
+        String keptIntent = decision.intent != null ? decision.intent : state.lastIntent();
+        SessionState next = state.next(keptIntent, turn.language.code(), slots,
+                new SessionState.TurnRecord(state.turns() + 1, decision.intent, turn.text), clock.millis());
+        store.save(next).whenComplete((outcome, saveError) -> {
+            if (saveError != null) {
+                fail(turn, start, saveError, result);
+            } else if (outcome == SaveOutcome.SAVED) {
+                result.complete(new Reply(answer, decision.intent, decision.confidence, slots, decision.source,
+                        decision.reason, decision.choices, decision.degraded, turn.language, turn.request.sessionId(),
+                        next.turns(), Duration.ofNanos(System.nanoTime() - start)));
+            } else if (attempt >= MAX_SAVE_ATTEMPTS) {
+                result.completeExceptionally(new ConcurrentSessionUpdateException(turn.request.sessionId(), attempt));
+            } else if (attempt < 3) {
+                // another turn of this session saved first: re-apply this turn on top of it
+                attempt(turn, start, attempt + 1, result);
+            } else {
+                // still contended: back off a random moment so that the writers stop colliding
+                long delayMicros = ThreadLocalRandom.current().nextLong(100, 1000L * (attempt - 1));
+                CompletableFuture.runAsync(() -> attempt(turn, start, attempt + 1, result),
+                        CompletableFuture.delayedExecutor(delayMicros, TimeUnit.MICROSECONDS, executor));
+            }
+        });
+    }
+
+    /** A busy store gives the busy reply (turn not applied); anything else fails the turn. */
+    private void fail(Turn turn, long start, Throwable error, CompletableFuture<Reply> result) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof StoreBusyException) {
+            result.complete(busyReply(turn, start));
+        } else {
+            result.completeExceptionally(cause);
+        }
     }
 
     private Reply busyReply(Turn turn, long start) {
@@ -335,84 +379,109 @@ public final class DialogEngine implements AutoCloseable {
         return slots;
     }
 
-    private Decision decide(Turn turn, SessionState state) {
+    private CompletableFuture<Decision> decide(Turn turn, SessionState state) {
         KnowledgeBase kb = turn.rt.knowledgeBase;
         if (turn.request.choice() != null) {
-            return new Decision(turn.request.choice(), 1.0, Source.CHOICE, null, List.of(), false);
+            return CompletableFuture.completedFuture(
+                    new Decision(turn.request.choice(), 1.0, Source.CHOICE, null, List.of(), false));
         }
         String previous = state.lastIntent();
         boolean canContinue = previous != null && kb.intents().containsKey(previous);
         if (turn.extraction.slotOnly() && canContinue) {
-            return new Decision(previous, 1.0, Source.CONTEXT, null, List.of(), false);
+            return CompletableFuture.completedFuture(new Decision(previous, 1.0, Source.CONTEXT, null, List.of(), false));
         }
+        // classified once per turn, whatever the number of save attempts
         if (turn.classified == null) {
             turn.classified = classify(turn);
         }
-        Decision d = turn.classified;
-        // a low-confidence turn that names a slot value is most likely about the current topic
-        if (d.intent == null && d.reason != FallbackReason.CLASSIFIER_UNAVAILABLE && canContinue
-                && !turn.extraction.slots().isEmpty()) {
-            return new Decision(previous, d.confidence, Source.CONTEXT, null, List.of(), d.degraded);
-        }
-        return d;
+        return turn.classified.thenApply(d -> {
+            // a low-confidence turn that names a slot value is most likely about the current topic
+            if (d.intent == null && d.reason != FallbackReason.CLASSIFIER_UNAVAILABLE && canContinue
+                    && !turn.extraction.slots().isEmpty()) {
+                return new Decision(previous, d.confidence, Source.CONTEXT, null, List.of(), d.degraded);
+            }
+            return d;
+        });
     }
 
-    private Decision classify(Turn turn) {
+    private CompletableFuture<Decision> classify(Turn turn) {
         Runtime rt = turn.rt;
         ClassifierInput input = new ClassifierInput(turn.text, turn.normalized, turn.language);
         long deadline = System.nanoTime() + deadlineNanos;
         CachedClassification cached = rt.cache.getIfPresent(turn.normalized);
         if (cached != null && cached.version.equals(rt.primary.version())) {
-            return policy(rt.knowledgeBase, cached.classification, Source.CACHE, false, turn.language);
+            return CompletableFuture.completedFuture(
+                    policy(rt.knowledgeBase, cached.classification, Source.CACHE, false, turn.language));
         }
-        Classification result = runClassifier(rt.primary, input, deadline, turn, true);
-        if (result != null) {
-            rt.cache.put(turn.normalized, new CachedClassification(result, rt.primary.version()));
-            return policy(rt.knowledgeBase, result, rt.primary.source(), false, turn.language);
-        }
-        if (rt.secondary != null) {
-            result = runClassifier(rt.secondary, input, deadline, turn, false);
+        return runClassifier(rt.primary, input, deadline, turn, true).thenCompose(result -> {
             if (result != null) {
-                return policy(rt.knowledgeBase, result, rt.secondary.source(), true, turn.language);
+                rt.cache.put(turn.normalized, new CachedClassification(result, rt.primary.version()));
+                return CompletableFuture.completedFuture(
+                        policy(rt.knowledgeBase, result, rt.primary.source(), false, turn.language));
             }
-        }
-        return new Decision(null, 0, Source.FALLBACK, FallbackReason.CLASSIFIER_UNAVAILABLE, List.of(), true);
+            if (rt.secondary == null) {
+                return CompletableFuture.completedFuture(UNAVAILABLE);
+            }
+            return runClassifier(rt.secondary, input, deadline, turn, false).thenApply(secondary -> secondary == null
+                    ? UNAVAILABLE : policy(rt.knowledgeBase, secondary, rt.secondary.source(), true, turn.language));
+        });
     }
 
-    private @Nullable Classification runClassifier(IntentClassifier classifier, ClassifierInput input, long deadline,
-            Turn turn, boolean primary) {
-        try {
-            if (classifier.isNonBlocking()) {
-                return classifier.classify(input);
-            }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                throw new TimeoutException();
-            }
-            CompletableFuture<Classification> future = classifier.classifyAsync(input, executor);
+    private static final Decision UNAVAILABLE =
+            new Decision(null, 0, Source.FALLBACK, FallbackReason.CLASSIFIER_UNAVAILABLE, List.of(), true);
+
+    /** The classification, or null when the classifier failed or missed the deadline. */
+    private CompletableFuture<@Nullable Classification> runClassifier(IntentClassifier classifier,
+            ClassifierInput input, long deadline, Turn turn, boolean primary) {
+        if (classifier.isNonBlocking()) {
             try {
-                return future.get(remaining, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                future.cancel(true);
-                throw e;
+                return CompletableFuture.completedFuture(classifier.classify(input));
+            } catch (RuntimeException e) {
+                return CompletableFuture.completedFuture(classifierFailed(classifier, e, turn, primary));
             }
-        } catch (TimeoutException e) {
-            metrics.recordClassifierTimeout();
-            if (primary) {
-                turn.primaryTimedOut = true;
-            }
-            LOG.debug("classifier {} missed the {} ms deadline", classifier.name(), deadlineNanos / 1_000_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IvbotException("interrupted while classifying", e);
-        } catch (ExecutionException | RuntimeException e) {
-            metrics.recordClassifierError();
-            if (primary) {
-                turn.primaryFailed = true;
-            }
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            LOG.warn("classifier {} failed: {}", classifier.name(), cause.toString());
         }
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+            return CompletableFuture.completedFuture(classifierTimedOut(classifier, turn, primary));
+        }
+        CompletableFuture<Classification> future;
+        try {
+            future = classifier.classifyAsync(input, executor);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(classifierFailed(classifier, e, turn, primary));
+        }
+        CompletableFuture<@Nullable Classification> bounded = new CompletableFuture<>();
+        future.whenComplete((c, e) -> {
+            if (e == null) {
+                bounded.complete(c);
+            } else if (!bounded.isDone()) {
+                bounded.complete(classifierFailed(classifier, unwrap(e), turn, primary));
+            }
+        });
+        CompletableFuture.delayedExecutor(remaining, TimeUnit.NANOSECONDS, executor).execute(() -> {
+            if (!bounded.isDone() && bounded.complete(classifierTimedOut(classifier, turn, primary))) {
+                future.cancel(true);
+            }
+        });
+        return bounded;
+    }
+
+    private @Nullable Classification classifierTimedOut(IntentClassifier classifier, Turn turn, boolean primary) {
+        metrics.recordClassifierTimeout();
+        if (primary) {
+            turn.primaryTimedOut = true;
+        }
+        LOG.debug("classifier {} missed the {} ms deadline", classifier.name(), deadlineNanos / 1_000_000);
+        return null;
+    }
+
+    private @Nullable Classification classifierFailed(IntentClassifier classifier, Throwable cause, Turn turn,
+            boolean primary) {
+        metrics.recordClassifierError();
+        if (primary) {
+            turn.primaryFailed = true;
+        }
+        LOG.warn("classifier {} failed: {}", classifier.name(), cause.toString());
         return null;
     }
 
@@ -454,6 +523,20 @@ public final class DialogEngine implements AutoCloseable {
             throw new SessionAccessDeniedException(sessionId);
         }
         return state;
+    }
+
+    private static RuntimeException unwrap(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof RuntimeException) {
+            return (RuntimeException) cause;
+        }
+        if (cause instanceof Error) {
+            throw (Error) cause;
+        }
+        return new IvbotException("turn failed: " + cause, cause);
     }
 
     private static <T> T join(CompletionStage<T> stage) {
