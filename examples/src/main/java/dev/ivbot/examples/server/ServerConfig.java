@@ -22,7 +22,9 @@ import org.jspecify.annotations.Nullable;
  *   <tr><th>variable</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>IVBOT_HOST</td><td>127.0.0.1</td><td>interface to listen on ({@code 0.0.0.0} for all)</td></tr>
  *   <tr><td>IVBOT_PORT</td><td>8080</td><td>HTTP port; 0 picks a free one</td></tr>
- *   <tr><td>IVBOT_KB</td><td>the demo KB on the classpath</td><td>KB folder, reloaded when its files change</td></tr>
+ *   <tr><td>IVBOT_KB</td><td>{@code $IVBOT_HOME/examples/hr-demo-kb} when {@code IVBOT_HOME} is set (the
+ *       {@code ./ivbot} launcher sets it), else the demo KB on the classpath</td><td>KB folder, reloaded when its
+ *       files change</td></tr>
  *   <tr><td>IVBOT_REDIS_URI</td><td>in-memory sessions</td><td>{@code redis://}, {@code redis-sentinel://} or
  *       {@code redis-cluster://host:port,host:port} URI of the session store</td></tr>
  *   <tr><td>IVBOT_MODEL_REPO</td><td>{@code .ivbot/models} if it holds a version, else rules only</td><td>ONNX model
@@ -115,7 +117,11 @@ public final class ServerConfig {
         Builder b = builder();
         s.get("IVBOT_HOST").ifPresent(b::host);
         s.get("IVBOT_PORT").ifPresent(v -> b.port(s.integer("IVBOT_PORT", v)));
-        s.get("IVBOT_KB").ifPresent(v -> b.knowledgeBase(Path.of(v)));
+        s.get("IVBOT_KB").ifPresentOrElse(v -> b.knowledgeBase(Path.of(v)), () -> s.get("IVBOT_HOME")
+                // ./ivbot serve: the demo KB folder itself, so that edits reach the running server
+                .map(home -> Path.of(home, "examples", "hr-demo-kb"))
+                .filter(kb -> java.nio.file.Files.isRegularFile(kb.resolve("kb.yaml")))
+                .ifPresent(b::knowledgeBase));
         s.get("IVBOT_REDIS_URI").ifPresent(b::redisUri);
         s.get("IVBOT_MODEL_REPO").ifPresent(v -> {
             if (v.equalsIgnoreCase("none") || v.equalsIgnoreCase("rules")) {

@@ -77,6 +77,16 @@ class ServerConfigTest {
     }
 
     @Test
+    void theLauncherServesTheDemoKbFolderSoThatEditsReachTheServer() {
+        Path home = Path.of("..").toAbsolutePath().normalize();
+        assertThat(from(Map.of("IVBOT_HOME", home.toString())).knowledgeBase())
+                .contains(home.resolve("examples/hr-demo-kb"));
+        assertThat(from(Map.of("IVBOT_HOME", "/no/such/home")).knowledgeBase()).isEmpty();
+        assertThat(from(Map.of("IVBOT_HOME", home.toString(), "IVBOT_KB", "/srv/kb")).knowledgeBase())
+                .contains(Path.of("/srv/kb"));
+    }
+
+    @Test
     void noneForcesTheRules() {
         assertThat(from(Map.of("IVBOT_MODEL_REPO", "none")).modelMode()).isEqualTo(ServerConfig.ModelMode.RULES);
     }
