@@ -517,7 +517,7 @@ public final class DialogEngine implements AutoCloseable {
     private Optional<SessionState> ownedSession(String userId, String sessionId) {
         ensureOpen();
         validator.validateIds(userId, sessionId);
-        Optional<SessionState> state = join(store.load(sessionId));
+        Optional<SessionState> state = join(store.loadFresh(sessionId));
         if (state.isPresent() && !state.get().userId().equals(userId)) {
             metrics.recordRefused();
             throw new SessionAccessDeniedException(sessionId);

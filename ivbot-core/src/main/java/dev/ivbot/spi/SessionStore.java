@@ -34,6 +34,16 @@ public interface SessionStore extends AutoCloseable {
     /** The stored state, or empty if there is none (never saved, expired or deleted). */
     CompletionStage<Optional<SessionState>> load(String sessionId);
 
+    /**
+     * The stored state as the backing store has it now, bypassing any local cache. A turn may
+     * {@link #load} from a local cache (its compare-and-set save catches a stale copy); the engine
+     * uses this for ownership checks outside a turn (heartbeat, end, read). The default is
+     * {@link #load}.
+     */
+    default CompletionStage<Optional<SessionState>> loadFresh(String sessionId) {
+        return load(sessionId);
+    }
+
     /** Compare-and-set save; see the class documentation. */
     CompletionStage<SaveOutcome> save(SessionState state);
 

@@ -101,6 +101,8 @@ public final class RedisSessionStore implements SessionStore {
     private final long bufferNanos;
     private final long inDoubtNanos;
     private final Cache<String, SessionState> nearCache;
+    /** Sessions this store saved, kept a little less than the TTL that save gave them in Redis. */
+    private final Cache<String, SessionState> ownWrites;
     private final ConcurrentSkipListMap<Long, PendingSave> buffer = new ConcurrentSkipListMap<>();
     private final ConcurrentLinkedQueue<PendingLoad> pendingLoads = new ConcurrentLinkedQueue<>();
     private final Map<StatefulRedisConnection<String, String>, ReplicaAcks> acks = new ConcurrentHashMap<>();
@@ -121,6 +123,12 @@ public final class RedisSessionStore implements SessionStore {
         this.inDoubtNanos = Math.max(bufferNanos, options.inDoubtLimit().toNanos());
         this.nearCache = Caffeine.newBuilder().maximumSize(options.nearCacheSize())
                 .expireAfterWrite(options.nearCacheTtl()).executor(Runnable::run).build();
+        Duration ttl = options.ttl();
+        // never outlive the copy in Redis: the local clock starts after Redis set the TTL
+        Duration ownLife = ttl.minus(Duration.ofMillis(Math.min(1000, ttl.toMillis() / 10)));
+        this.ownWrites = Caffeine.newBuilder().maximumSize(options.nearCacheSize())
+                .expireAfterWrite(ownLife.compareTo(options.nearCacheTtl()) < 0 ? ownLife : options.nearCacheTtl())
+                .executor(Runnable::run).build();
         this.writeIdPrefix = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36) + ".";
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ivbot-redis-replay");
@@ -144,6 +152,24 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public CompletionStage<Optional<SessionState>> load(String sessionId) {
+        Objects.requireNonNull(sessionId, "sessionId");
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new StoreBusyException("the Redis session store is closed"));
+        }
+        if (options.readYourWrites()) {
+            // this store saw the session last (it saved or loaded it): the turn's compare-and-set
+            // save catches the case where another engine has changed it since
+            SessionState cached = ownWrites.getIfPresent(sessionId);
+            if (cached != null) {
+                metrics.nearCacheHits.increment();
+                return CompletableFuture.completedFuture(Optional.of(cached));
+            }
+        }
+        return loadFresh(sessionId);
+    }
+
+    @Override
+    public CompletionStage<Optional<SessionState>> loadFresh(String sessionId) {
         Objects.requireNonNull(sessionId, "sessionId");
         if (closed.get()) {
             return CompletableFuture.failedFuture(new StoreBusyException("the Redis session store is closed"));
@@ -201,6 +227,7 @@ public final class RedisSessionStore implements SessionStore {
         Objects.requireNonNull(sessionId, "sessionId");
         String key = keyOf(sessionId);
         nearCache.invalidate(sessionId);
+        ownWrites.invalidate(sessionId);
         return backend.connectionFor(key).thenCompose(c -> c.async().del(key).toCompletableFuture())
                 .handle((n, e) -> {
                     if (e == null) {
@@ -352,9 +379,13 @@ public final class RedisSessionStore implements SessionStore {
         if (outcome == SaveOutcome.SAVED) {
             metrics.saves.increment();
             nearCache.asMap().merge(id, p.state, (old, now) -> now.version() >= old.version() ? now : old);
+            if (options.readYourWrites()) {
+                ownWrites.asMap().merge(id, p.state, (old, now) -> now.version() >= old.version() ? now : old);
+            }
         } else {
             metrics.conflicts.increment();
             nearCache.invalidate(id);
+            ownWrites.invalidate(id);
         }
         p.result.complete(outcome);
     }
@@ -406,6 +437,7 @@ public final class RedisSessionStore implements SessionStore {
                 }
                 if (fields == null || fields.isEmpty()) {
                     nearCache.invalidate(p.sessionId);
+                    ownWrites.invalidate(p.sessionId);
                     p.result.complete(Optional.empty());
                     return;
                 }

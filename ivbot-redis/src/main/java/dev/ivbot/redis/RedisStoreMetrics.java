@@ -17,6 +17,7 @@ public final class RedisStoreMetrics {
     final LongAdder refused = new LongAdder();
     final LongAdder nearCacheReads = new LongAdder();
     final LongAdder unreplicated = new LongAdder();
+    final LongAdder nearCacheHits = new LongAdder();
 
     RedisStoreMetrics() {}
 
@@ -54,6 +55,11 @@ public final class RedisStoreMetrics {
      * Saves acknowledged although fewer replicas than required confirmed them within the replica
      * acknowledgement timeout (a replica was down or lagging).
      */
+    /** Loads of a turn answered from the local copy this store last saved or read (no round trip). */
+    public long nearCacheHitCount() {
+        return nearCacheHits.sum();
+    }
+
     public long unreplicatedCount() {
         return unreplicated.sum();
     }
@@ -62,6 +68,6 @@ public final class RedisStoreMetrics {
     public String toString() {
         return "RedisStoreMetrics[saved=" + savedCount() + ", conflicts=" + conflictCount() + ", buffered="
                 + bufferedCount() + ", replayed=" + replayedCount() + ", refused=" + refusedCount()
-                + ", nearCacheReads=" + nearCacheReadCount() + ", unreplicated=" + unreplicatedCount() + "]";
+                + ", nearCacheReads=" + nearCacheReadCount() + ", unreplicated=" + unreplicatedCount() + ", nearCacheHits=" + nearCacheHitCount() + "]";
     }
 }

@@ -190,7 +190,8 @@ class RedisSessionStoreStandaloneIntegrationTest {
         try (RedisProcesses own = new RedisProcesses()) {
             RedisProcesses.Node node = own.server();
             try (RedisSessionStore store = RedisSessionStore.builder().uri(node.uri())
-                    .options(RedisSessionStoreOptions.builder().failoverBuffer(Duration.ofSeconds(30)).build()).build()) {
+                    .options(RedisSessionStoreOptions.builder().failoverBuffer(Duration.ofSeconds(30))
+                            .readYourWrites(false).build()).build()) {
                 String id = sid();
                 SessionState v1 = first(id);
                 store.save(v1).toCompletableFuture().join();
@@ -268,8 +269,11 @@ class RedisSessionStoreStandaloneIntegrationTest {
                 node.restart();
                 RedisProcesses.awaitCondition(Duration.ofSeconds(10), () -> store.health().reachable(), "reconnect");
                 // the refused turn never reached the server (it restarted empty and stays so)
-                Optional<SessionState> after = store.load(id).toCompletableFuture().join();
+                Optional<SessionState> after = store.loadFresh(id).toCompletableFuture().join();
                 assertThat(after).isEmpty();
+                // the local copy of the lost session is caught by the save: the next turn starts afresh
+                Reply next = engine.chat(ChatRequest.of("u1", id, "那病假呢"));
+                assertThat(next.turn()).isEqualTo(1);
             }
         }
     }

@@ -11,7 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The compare-and-set save as one Lua script: check the stored version, write the fields, append
+ * The compare-and-set save as one Lua script: check the stored version (and that the stored
+ * session has the same owner, so that a stale local copy can never overwrite another user's
+ * session that reached the same version), write the fields, append
  * the write id to a short log, renew the TTL. Idempotent per write id: a save replayed after a
  * failover, whose first attempt did land, answers {@link #ALREADY_APPLIED} instead of a conflict.
  *
@@ -28,10 +30,14 @@ public final class SaveScript {
     public static final String WRITE_LOG_FIELD = "_w";
 
     public static final String SOURCE = """
-            local cur = redis.call('HMGET', KEYS[1], 'ver', '_w')
+            local cur = redis.call('HMGET', KEYS[1], 'ver', '_w', 'user')
             local ver = tonumber(cur[1] or '0')
             local log = cur[2] or ''
-            if ver ~= tonumber(ARGV[1]) then
+            local owner = nil
+            for i = 4, #ARGV - 1, 2 do
+              if ARGV[i] == 'user' then owner = ARGV[i + 1] end
+            end
+            if ver ~= tonumber(ARGV[1]) or (cur[3] and owner and cur[3] ~= owner) then
               if log ~= '' and string.find(' ' .. log .. ' ', ' ' .. ARGV[3] .. ' ', 1, true) then
                 return 2
               end
