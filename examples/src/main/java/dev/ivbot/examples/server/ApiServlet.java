@@ -16,6 +16,7 @@ import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.security.JwtVerifier;
 import dev.ivbot.security.TokenRejectedException;
 import dev.ivbot.security.VerifiedToken;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -88,6 +90,16 @@ final class ApiServlet extends HttpServlet {
                 return;
             }
             throw ApiException.notFound("no API at " + request.getRequestURI());
+        } catch (RuntimeException e) {
+            fail(e, request, response, language);
+        }
+    }
+
+    /** Maps an exception to its HTTP status and JSON error. */
+    private void fail(Throwable error, HttpServletRequest request, HttpServletResponse response, Language language)
+            throws IOException {
+        try {
+            throw error;
         } catch (ApiException e) {
             Http.error(response, e);
         } catch (TokenRejectedException e) {
@@ -102,13 +114,14 @@ final class ApiServlet extends HttpServlet {
             busy(response, engine.knowledgeBase().message(KnowledgeBase.MESSAGE_BUSY, language));
         } catch (EngineClosedException e) {
             Http.error(response, new ApiException(503, "unavailable", "the server is shutting down"));
-        } catch (RuntimeException e) {
-            LOG.error("{} {} failed", method, path, e);
+        } catch (Throwable e) {
+            LOG.error("{} {} failed", request.getMethod(), request.getPathInfo(), e);
             Http.error(response, new ApiException(500, "internal", "internal error"));
         }
     }
 
     private void chat(VerifiedToken token, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Language language = preferredLanguage(request);
         JsonNode body = Http.readJsonObject(request);
         String text = Http.text(body, "text");
         if (text == null) {
@@ -124,12 +137,25 @@ final class ApiServlet extends HttpServlet {
         if (choice != null) {
             chat = chat.withChoice(choice);
         }
-        Reply reply = engine.chat(chat);
-        if (reply.fallbackReason() == FallbackReason.STORE_BUSY) {
-            busy(response, reply.text());
-            return;
-        }
-        Http.write(response, 200, toJson(reply));
+        // the turn goes on without this thread: it may wait on Redis (up to the failover buffer) or the model
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0);
+        engine.chatAsync(chat).whenComplete((reply, error) -> {
+            try {
+                if (error != null) {
+                    fail(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error,
+                            request, response, language);
+                } else if (reply.fallbackReason() == FallbackReason.STORE_BUSY) {
+                    busy(response, reply.text());
+                } else {
+                    Http.write(response, 200, toJson(reply));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("could not write the reply: {}", e.toString());
+            } finally {
+                async.complete();
+            }
+        });
     }
 
     /** The JSON of a reply, as the API returns it. */

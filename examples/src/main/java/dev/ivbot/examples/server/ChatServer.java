@@ -132,7 +132,9 @@ public final class ChatServer implements AutoCloseable {
 
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");
-            context.addServlet(new ServletHolder("api", new ApiServlet(engine, verifier)), "/api/*");
+            ServletHolder api = new ServletHolder("api", new ApiServlet(engine, verifier));
+            api.setAsyncSupported(true); // a turn waits for Redis or the model without holding a Jetty thread
+            context.addServlet(api, "/api/*");
             context.addServlet(new ServletHolder("health", new HealthServlet(engine, classifiers)), "/health");
             context.addServlet(new ServletHolder("metrics", new MetricsServlet(registry, metrics)), "/metrics");
             if (config.devLogin()) {
