@@ -1,20 +1,14 @@
 package dev.ivbot.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ivbot.DialogEngine;
 import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.onnx.Hybrid;
 import dev.ivbot.onnx.ModelRepository;
 import dev.ivbot.onnx.ModelTrainer;
 import dev.ivbot.onnx.OnnxIntentClassifier;
-import dev.ivbot.rules.RuleClassifier;
-import dev.ivbot.spi.IntentClassifier;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Which classifiers the CLI offers and how it wires the model-based ones.
@@ -25,8 +19,6 @@ import java.util.Optional;
  */
 final class ClassifierSetup {
     static final List<String> KINDS = List.of("rules", "onnx", "hybrid");
-    /** Share of the model in the hybrid's blended scores; the rules give the rest. */
-    static final double HYBRID_MODEL_WEIGHT = 0.7;
 
     private ClassifierSetup() {}
 
@@ -38,7 +30,7 @@ final class ClassifierSetup {
     static Path defaultRepository(KnowledgeBase kb) {
         String home = System.getenv("IVBOT_HOME");
         Path base = home == null ? ModelRepository.DEFAULT_REPOSITORY : Path.of(home).resolve(ModelRepository.DEFAULT_REPOSITORY);
-        return base.resolve("kb-" + kb.fingerprint());
+        return ModelRepository.forKnowledgeBase(base, kb);
     }
 
     /** Serves the newest version of {@code repository}, training one first if it has none. */
@@ -56,22 +48,6 @@ final class ClassifierSetup {
         if (kind.equals("onnx")) {
             return builder.primaryClassifier(model);
         }
-        double w = Double.parseDouble(System.getProperty("ivbot.blend", String.valueOf(HYBRID_MODEL_WEIGHT)));
-        return builder.primaryClassifier(knowledgeBase -> IntentClassifier.blend(model, RuleClassifier.create(knowledgeBase), w))
-                .secondaryClassifier(RuleClassifier.factory());
-    }
-
-    /** The KB fingerprint a model version was trained from, if its manifest says. */
-    static Optional<String> trainedFrom(Path versionDir) {
-        try {
-            JsonNode manifest = new ObjectMapper().readTree(versionDir.resolve("manifest.json").toFile());
-            return Optional.ofNullable(manifest.path("kbFingerprint").asText(null));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    static boolean exists(Path path) {
-        return Files.exists(path);
+        return Hybrid.configure(builder, model);
     }
 }

@@ -2,6 +2,7 @@ package dev.ivbot.cli;
 
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.onnx.LabeledText;
+import dev.ivbot.onnx.ModelRepository;
 import dev.ivbot.onnx.ModelTrainer;
 import dev.ivbot.onnx.TrainingReport;
 import java.nio.file.Path;
@@ -23,12 +24,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dev", paramLabel = "FILE", description = "Optional labelled JSONL used only to calibrate the out-of-scope threshold.")
     Path dev;
 
+    @Option(names = "--if-missing", description = "Do nothing when the repository already holds a version (used by ./ivbot serve).")
+    boolean ifMissing;
+
     @Override
     public Integer call() {
         EngineOptions options = new EngineOptions();
         options.kb = kb;
         KnowledgeBase knowledgeBase = options.loadKnowledgeBase();
         Path repository = out != null ? out : ClassifierSetup.defaultRepository(knowledgeBase);
+        if (ifMissing && ModelRepository.newest(repository, ModelRepository.DEFAULT_MODEL).isPresent()) {
+            System.out.println("model repository " + repository + " already holds a version");
+            return 0;
+        }
         ModelTrainer.Builder trainer = ModelTrainer.builder().progress(System.out);
         if (dev != null) {
             trainer.devSet(LabeledText.readJsonl(dev));

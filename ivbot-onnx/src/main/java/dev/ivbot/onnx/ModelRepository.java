@@ -29,6 +29,14 @@ public final class ModelRepository {
 
     private ModelRepository() {}
 
+    /**
+     * The repository the tools use for one KB when none is given: {@code <base>/kb-<fingerprint>}, so
+     * that an edited KB gets a model of its own and the CLI and the servlet app find the same one.
+     */
+    public static Path forKnowledgeBase(Path base, dev.ivbot.kb.KnowledgeBase knowledgeBase) {
+        return base.resolve("kb-" + knowledgeBase.fingerprint());
+    }
+
     /** The version folders of a model, oldest first; empty when the folder does not exist. */
     public static List<Path> versions(Path repository, String model) {
         Path dir = repository.resolve(model);

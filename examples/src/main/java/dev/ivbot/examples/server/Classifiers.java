@@ -2,6 +2,7 @@ package dev.ivbot.examples.server;
 
 import dev.ivbot.DialogEngine;
 import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.onnx.Hybrid;
 import dev.ivbot.onnx.ModelRepository;
 import dev.ivbot.onnx.OnnxIntentClassifier;
 import dev.ivbot.rules.RuleClassifier;
@@ -11,22 +12,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Picks the classifiers from {@link ServerConfig#modelMode()}: the ONNX model as primary with the
- * rules as secondary when a model repository is given (or {@code .ivbot/models} holds a version),
- * else the rules alone.
+ * Picks the classifiers from {@link ServerConfig#modelMode()}: the hybrid (the ONNX model blended with
+ * the rules, the rules alone as secondary) when a model repository is given or
+ * {@code $IVBOT_HOME/.ivbot/models/kb-<fingerprint>} holds a version for the served KB (which
+ * {@code ./ivbot serve} trains on first use), else the rules alone.
  */
 final class Classifiers {
     private static final Logger LOG = LoggerFactory.getLogger(Classifiers.class);
 
     private Classifiers() {}
 
+    /** Where {@code ./ivbot train} puts a KB's model: {@code $IVBOT_HOME/.ivbot/models}. */
+    static Path defaultBase() {
+        String home = System.getenv("IVBOT_HOME");
+        return home == null ? ModelRepository.DEFAULT_REPOSITORY : Path.of(home).resolve(ModelRepository.DEFAULT_REPOSITORY);
+    }
+
     /** Sets the primary (and secondary) classifier on {@code builder}; returns a one-line description. */
     static String configure(DialogEngine.Builder builder, ServerConfig config, KnowledgeBase kb) {
         Optional<Path> repository = switch (config.modelMode()) {
             case RULES -> Optional.empty();
             case REPOSITORY -> config.modelRepository();
-            case AUTO -> ModelRepository.newest(ModelRepository.DEFAULT_REPOSITORY, ModelRepository.DEFAULT_MODEL)
-                    .isPresent() ? Optional.of(ModelRepository.DEFAULT_REPOSITORY) : Optional.empty();
+            case AUTO -> {
+                Path auto = ModelRepository.forKnowledgeBase(defaultBase(), kb);
+                yield ModelRepository.newest(auto, ModelRepository.DEFAULT_MODEL).isPresent()
+                        ? Optional.of(auto) : Optional.empty();
+            }
         };
         if (repository.isEmpty()) {
             builder.primaryClassifier(RuleClassifier.factory());
@@ -39,7 +50,7 @@ final class Classifiers {
                 .knowledgeBase(kb)
                 .listener(e -> LOG.info("model {}: {} {} {}", e.type(), e.model(), e.version(), e.reason()))
                 .build();
-        builder.primaryClassifier(onnx).secondaryClassifier(RuleClassifier.factory());
-        return "onnx " + repo + " (rules as secondary)";
+        Hybrid.configure(builder, onnx);
+        return "hybrid: onnx " + repo + " blended with rules, rules as secondary";
     }
 }
