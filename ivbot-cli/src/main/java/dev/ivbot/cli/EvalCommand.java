@@ -48,6 +48,9 @@ final class EvalCommand implements Callable<Integer> {
         try (DialogEngine engine = builder.build()) {
             out.println("kb: " + kb + ", classifier: " + engine.primaryClassifier().name() + ", data: " + data);
             Evaluator evaluator = new Evaluator(engine, out);
+            // warm the JIT and the model's sessions so that latency is the steady state; throwaway
+            // sessions, and no classification cache, so nothing carries over to the scored turns
+            evaluator.warmUp(all, 2000);
             if (file.isDialogs()) {
                 out.println(evaluator.evaluateDialogs(file.dialogs()).headline());
             } else {

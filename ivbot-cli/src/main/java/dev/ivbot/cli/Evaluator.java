@@ -49,6 +49,13 @@ final class Evaluator {
         this.out = out;
     }
 
+    /** Sends up to {@code turns} of the cases' texts in throwaway sessions; nothing is scored. */
+    void warmUp(List<EvalData.Case> cases, int turns) {
+        for (int i = 0; i < Math.min(turns, cases.size() * 3); i++) {
+            engine.chat(ChatRequest.of("eval-warmup", "warmup-" + i, cases.get(i % cases.size()).text()));
+        }
+    }
+
     TurnScores evaluateTurns(List<EvalData.Case> cases) {
         Map<String, int[]> perIntent = new TreeMap<>(); // tp, fp, fn, support
         Map<String, Integer> confusions = new HashMap<>();

@@ -8,6 +8,7 @@ import dev.ivbot.SessionAccessDeniedException;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.kb.KnowledgeBaseWatcher;
 import dev.ivbot.micrometer.DialogEngineMetrics;
+import dev.ivbot.onnx.Hybrid;
 import dev.ivbot.onnx.OnnxIntentClassifier;
 import dev.ivbot.redis.RedisSessionStore;
 import dev.ivbot.redis.RedisSessionStoreOptions;
@@ -60,10 +61,8 @@ final class UserGuideSnippets {
                 .knowledgeBase(kb)                                   // trains version 1 if the repository is empty
                 .listener(event -> log.info("model {}", event))      // LOADED, REFUSED (gate), ROLLED_BACK
                 .build();
-        DialogEngine engine = DialogEngine.builder()
-                .knowledgeBase(kb)
-                .primaryClassifier(model)                            // BERT first ...
-                .secondaryClassifier(RuleClassifier.factory())       // ... rules when it misses the deadline or fails
+        DialogEngine engine = Hybrid.configure(                    // BERT with the rules as second opinion,
+                DialogEngine.builder().knowledgeBase(kb), model)     // and the rules alone on timeout or failure
                 .build();
         // end::onnx-engine[]
         return engine;
