@@ -69,15 +69,9 @@ public final class FailureRateMonitor {
     }
 
     private void check(long epoch) {
-        long total = 0;
-        long failed = 0;
-        for (int i = 0; i < SLOTS; i++) {
-            long e = slotEpoch.get(i);
-            if (e >= 0 && epoch - e < SLOTS) {
-                total += slotTotal.get(i);
-                failed += slotFailed.get(i);
-            }
-        }
+        long[] window = windowTotals(epoch);
+        long total = window[0];
+        long failed = window[1];
         if (total < minimumTurns) {
             return;
         }
@@ -98,7 +92,12 @@ public final class FailureRateMonitor {
 
     /** The failure rate over the window now (0 when no turn was seen). */
     public double rate() {
-        long epoch = clock.millis() / slotMillis;
+        long[] window = windowTotals(clock.millis() / slotMillis);
+        return window[0] == 0 ? 0 : (double) window[1] / window[0];
+    }
+
+    /** Turns and failed turns in the slots still inside the window at {@code epoch}. */
+    private long[] windowTotals(long epoch) {
         long total = 0;
         long failed = 0;
         for (int i = 0; i < SLOTS; i++) {
@@ -108,7 +107,7 @@ public final class FailureRateMonitor {
                 failed += slotFailed.get(i);
             }
         }
-        return total == 0 ? 0 : (double) failed / total;
+        return new long[] {total, failed};
     }
 
     public boolean alarmRaised() {
