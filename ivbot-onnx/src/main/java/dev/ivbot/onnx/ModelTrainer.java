@@ -275,7 +275,7 @@ public final class ModelTrainer {
         if (augmentPerExample > 0) {
             for (Example e : examples) {
                 if (e.label != oos) {
-                    for (String v : augmenter.variants(e.text, augmentPerExample, random)) {
+                    for (String v : augmenter.variants(e.text, e.label, augmentPerExample, random)) {
                         out.add(new Example(v, e.label));
                     }
                 }

@@ -24,8 +24,11 @@ public final class Augmenter {
     private record Synonym(String slot, String value, String text, boolean han) {}
 
     private final List<Synonym> synonyms;
+    /** Per label (the KB's intents in order): the slots its answer depends on. */
+    private final List<Set<String>> slotsByLabel = new ArrayList<>();
 
     public Augmenter(KnowledgeBase kb) {
+        kb.intents().values().forEach(intent -> slotsByLabel.add(Set.copyOf(intent.slots())));
         List<Synonym> all = new ArrayList<>();
         for (SlotDefinition slot : kb.slots().values()) {
             for (Map.Entry<String, List<String>> value : slot.values().entrySet()) {
@@ -41,13 +44,22 @@ public final class Augmenter {
         this.synonyms = all;
     }
 
-    /** Up to {@code perExample} variants of a normalised example (the example itself excluded). */
-    public List<String> variants(String normalized, int perExample, Random random) {
+    /**
+     * Up to {@code perExample} variants of a normalised example of intent number {@code label} (the
+     * example itself excluded). Only a slot that the intent's answer depends on is varied: for
+     * another intent the value is part of the question ("实习生工资多少" asks about internships, and
+     * "应届生工资多少" is a salary question, not an internship one).
+     */
+    public List<String> variants(String normalized, int label, int perExample, Random random) {
         Set<String> out = new LinkedHashSet<>();
+        Set<String> variable = label >= 0 && label < slotsByLabel.size() ? slotsByLabel.get(label) : Set.of();
         for (Synonym found : synonyms) {
             int at = normalized.indexOf(found.text);
             if (at < 0 || !atWordBoundary(normalized, at, found.text.length(), found.han)) {
                 continue;
+            }
+            if (!variable.contains(found.slot)) {
+                break; // the most specific mention is not a variable slot of this intent: keep the example as is
             }
             List<Synonym> others = new ArrayList<>();
             for (Synonym s : synonyms) {
