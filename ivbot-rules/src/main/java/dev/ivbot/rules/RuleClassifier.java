@@ -6,6 +6,7 @@ import dev.ivbot.Source;
 import dev.ivbot.kb.Intent;
 import dev.ivbot.kb.IntentRules;
 import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.rules.internal.BoundedText;
 import dev.ivbot.rules.internal.FeatureExtractor;
 import dev.ivbot.rules.internal.SoftmaxTrainer;
 import dev.ivbot.spi.Classification;
@@ -46,6 +47,11 @@ public final class RuleClassifier implements IntentClassifier {
      * the best one (an intent further below gets under e^-4, about 2 %, of the best's probability).
      */
     static final double PATTERN_GATE = 4.0;
+    /** Characters a pattern may read per character of the question before it counts as not matching. */
+    static final int PATTERN_READ_BUDGET_PER_CHAR = 200;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RuleClassifier.class);
+    private final java.util.Set<String> warnedPatterns = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** How many of the best intents have their patterns tried. */
     static final int PATTERN_CANDIDATES = 3;
 
@@ -278,7 +284,7 @@ public final class RuleClassifier implements IntentClassifier {
                 continue;
             }
             for (IntentRules.WeightedPattern p : patterns.get(c)) {
-                if (p.pattern().matcher(normalized).find()) {
+                if (matches(p, normalized)) {
                     logits[c] += p.weight();
                 }
             }
@@ -290,6 +296,23 @@ public final class RuleClassifier implements IntentClassifier {
             }
         }
         return new Classification(top(logits), version());
+    }
+
+    /**
+     * A pattern written by HR could backtrack catastrophically on a crafted question; reading is
+     * bounded so that such a pattern just fails to match (and is logged once) instead of stalling.
+     */
+    private boolean matches(IntentRules.WeightedPattern p, String normalized) {
+        try {
+            return p.pattern().matcher(BoundedText.of(normalized, PATTERN_READ_BUDGET_PER_CHAR
+                    * Math.max(16, normalized.length()))).find();
+        } catch (BoundedText.BudgetExceededException e) {
+            if (warnedPatterns.add(p.pattern().pattern())) {
+                LOG.warn("pattern '{}' backtracks too much and was skipped; rewrite it without nested repetition",
+                        p.pattern().pattern());
+            }
+            return false;
+        }
     }
 
     private List<ScoredIntent> top(double[] probabilities) {
