@@ -341,10 +341,11 @@ public final class DialogEngine implements AutoCloseable {
                 // another turn of this session saved first: re-apply this turn on top of it
                 attempt(turn, start, attempt + 1, result);
             } else {
-                // still contended: back off a random moment so that the writers stop colliding
+                // still contended: back off a random moment so that the writers stop colliding (on the
+                // common pool, which is never shut down, so a turn pending during close() still ends)
                 long delayMicros = ThreadLocalRandom.current().nextLong(100, 1000L * (attempt - 1));
                 CompletableFuture.runAsync(() -> attempt(turn, start, attempt + 1, result),
-                        CompletableFuture.delayedExecutor(delayMicros, TimeUnit.MICROSECONDS, executor));
+                        CompletableFuture.delayedExecutor(delayMicros, TimeUnit.MICROSECONDS));
             }
         });
     }
@@ -458,7 +459,8 @@ public final class DialogEngine implements AutoCloseable {
                 bounded.complete(classifierFailed(classifier, unwrap(e), turn, primary));
             }
         });
-        CompletableFuture.delayedExecutor(remaining, TimeUnit.NANOSECONDS, executor).execute(() -> {
+        // the deadline fires on the common pool: it only completes a future, and outlives close()
+        CompletableFuture.delayedExecutor(remaining, TimeUnit.NANOSECONDS).execute(() -> {
             if (!bounded.isDone() && bounded.complete(classifierTimedOut(classifier, turn, primary))) {
                 future.cancel(true);
             }
