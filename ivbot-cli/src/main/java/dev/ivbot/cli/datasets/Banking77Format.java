@@ -5,15 +5,23 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
  * BANKING77 (Casanueva et al. 2020): a folder with {@code train.csv} and {@code test.csv}, rows
- * {@code text,category} with RFC 4180 quoting. No validation split, no out-of-scope lines.
+ * {@code text,category} with RFC 4180 quoting. No out-of-scope lines. The dataset ships no
+ * validation split, so one is carved from train: {@value #VALIDATION_PERCENT} % of each label's
+ * lines (rounded, at least one), chosen by a shuffle with the fixed seed {@value #SEED}. Those lines
+ * leave the KB, so the test split stays untouched by every choice made on validation.
  */
 final class Banking77Format implements DatasetFormat {
+
+    static final int VALIDATION_PERCENT = 10;
+    static final long SEED = 77;
 
     @Override
     public String name() {
@@ -22,11 +30,42 @@ final class Banking77Format implements DatasetFormat {
 
     @Override
     public Dataset read(Path folder) throws IOException {
-        Map<String, List<String>> train = new LinkedHashMap<>();
+        Map<String, List<String>> all = new LinkedHashMap<>();
         for (Dataset.Example e : readCsv(folder.resolve("train.csv"))) {
-            train.computeIfAbsent(e.label(), k -> new ArrayList<>()).add(e.text());
+            all.computeIfAbsent(e.label(), k -> new ArrayList<>()).add(e.text());
         }
-        return new Dataset("banking77", train, List.of(), readCsv(folder.resolve("test.csv")));
+        Map<String, List<String>> train = new LinkedHashMap<>();
+        List<Dataset.Example> validation = new ArrayList<>();
+        carveValidation(all, train, validation);
+        return new Dataset("banking77", train, validation, readCsv(folder.resolve("test.csv")));
+    }
+
+    /** Moves {@value #VALIDATION_PERCENT} % of each label's lines (seeded shuffle) from {@code all} to validation. */
+    static void carveValidation(Map<String, List<String>> all, Map<String, List<String>> train,
+            List<Dataset.Example> validation) {
+        for (Map.Entry<String, List<String>> label : all.entrySet()) {
+            List<String> lines = label.getValue();
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < lines.size(); i++) {
+                order.add(i);
+            }
+            // one Random per label, seeded by the label, so a label's split does not depend on the others
+            Collections.shuffle(order, new Random(SEED * 31 + label.getKey().hashCode()));
+            int n = lines.size() < 2 ? 0 : Math.max(1, Math.round(lines.size() * VALIDATION_PERCENT / 100f));
+            boolean[] held = new boolean[lines.size()];
+            for (int i : order.subList(0, n)) {
+                held[i] = true;
+            }
+            List<String> kept = new ArrayList<>();
+            for (int i = 0; i < lines.size(); i++) { // both parts keep the file order
+                if (held[i]) {
+                    validation.add(new Dataset.Example(lines.get(i), label.getKey()));
+                } else {
+                    kept.add(lines.get(i));
+                }
+            }
+            train.put(label.getKey(), kept);
+        }
     }
 
     static List<Dataset.Example> readCsv(Path file) throws IOException {

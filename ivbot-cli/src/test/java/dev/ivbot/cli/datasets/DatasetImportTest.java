@@ -47,6 +47,34 @@ class DatasetImportTest {
     }
 
     @Test
+    void banking77CarvesASeededTenPercentValidationSplitPerLabelFromTrain() throws Exception {
+        StringBuilder csv = new StringBuilder("text,category\n");
+        for (int i = 0; i < 20; i++) {
+            csv.append("card question ").append(i).append(",card_arrival\n");
+        }
+        for (int i = 0; i < 35; i++) {
+            csv.append("pin question ").append(i).append(",change_pin\n");
+        }
+        csv.append("only one,rare\n");
+        Files.writeString(dir.resolve("train.csv"), csv.toString());
+        Files.writeString(dir.resolve("test.csv"), "text,category\ncard test,card_arrival\n");
+        Dataset d = DatasetFormat.named("banking77").orElseThrow().read(dir);
+        assertThat(d.validation().stream().filter(e -> e.label().equals("card_arrival"))).hasSize(2);
+        assertThat(d.validation().stream().filter(e -> e.label().equals("change_pin"))).hasSize(4); // 3.5 rounds up
+        assertThat(d.train().get("card_arrival")).hasSize(18);
+        assertThat(d.train().get("change_pin")).hasSize(31);
+        assertThat(d.train().get("rare")).containsExactly("only one"); // too few to hold one out
+        for (Dataset.Example e : d.validation()) {
+            assertThat(d.train().get(e.label())).doesNotContain(e.text());
+        }
+        // the same seed gives the same split
+        assertThat(DatasetFormat.named("banking77").orElseThrow().read(dir).validation()).isEqualTo(d.validation());
+        DatasetWriter.Summary s = DatasetWriter.write(d, dir.resolve("out"));
+        assertThat(s.validationLines()).isEqualTo(6);
+        assertThat(Files.readAllLines(s.dev(), StandardCharsets.UTF_8)).hasSize(6);
+    }
+
+    @Test
     void caisJoinsCharactersKeepsSpaceTokensAndMapsLabelsToIds() throws Exception {
         for (String split : List.of("train", "valid", "test")) {
             Path folder = Files.createDirectories(dir.resolve(split));
