@@ -32,6 +32,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +87,8 @@ public final class DialogEngine implements AutoCloseable {
     private final long deadlineNanos;
     private final InstantSource clock;
     private final ExecutorService executor;
+    /** Classifier deadlines and save backoffs; one thread, since a task only completes a future or issues a call. */
+    private final ScheduledThreadPoolExecutor timers;
     private final ListenerDispatcher listeners;
     private final EngineMetrics metrics;
     private final long cacheSize;
@@ -96,7 +100,10 @@ public final class DialogEngine implements AutoCloseable {
         this.validator = new InputValidator(b.maxTextLength);
         this.deadlineNanos = b.deadline.toNanos();
         this.clock = b.clock;
-        this.executor = Executors.newCachedThreadPool(daemonThreads());
+        this.executor = Executors.newCachedThreadPool(daemonThreads("ivbot-engine-"));
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("ivbot-timer-"));
+        scheduler.setRemoveOnCancelPolicy(true);
+        this.timers = scheduler;
         this.listeners = new ListenerDispatcher(b.listeners, 8192);
         FailureAlarmListener alarm = b.alarmListener;
         this.metrics = new EngineMetrics(new FailureRateMonitor(b.clock, b.failureWindow, b.failureThreshold,
@@ -247,6 +254,8 @@ public final class DialogEngine implements AutoCloseable {
         }
         listeners.close();
         executor.shutdownNow();
+        // delayed tasks still run after shutdown(): a turn waiting on a deadline or a backoff ends
+        timers.shutdown();
         Runtime rt = runtime;
         rt.primary.close();
         if (rt.secondary != null) {
@@ -341,11 +350,9 @@ public final class DialogEngine implements AutoCloseable {
                 // another turn of this session saved first: re-apply this turn on top of it
                 attempt(turn, start, attempt + 1, result);
             } else {
-                // still contended: back off a random moment so that the writers stop colliding (on the
-                // common pool, which is never shut down, so a turn pending during close() still ends)
+                // still contended: back off a random moment so that the writers stop colliding
                 long delayMicros = ThreadLocalRandom.current().nextLong(100, 1000L * (attempt - 1));
-                CompletableFuture.runAsync(() -> attempt(turn, start, attempt + 1, result),
-                        CompletableFuture.delayedExecutor(delayMicros, TimeUnit.MICROSECONDS));
+                timers.schedule(() -> attempt(turn, start, attempt + 1, result), delayMicros, TimeUnit.MICROSECONDS);
             }
         });
     }
@@ -459,12 +466,13 @@ public final class DialogEngine implements AutoCloseable {
                 bounded.complete(classifierFailed(classifier, unwrap(e), turn, primary));
             }
         });
-        // the deadline fires on the common pool: it only completes a future, and outlives close()
-        CompletableFuture.delayedExecutor(remaining, TimeUnit.NANOSECONDS).execute(() -> {
+        ScheduledFuture<?> timer = timers.schedule(() -> {
             if (!bounded.isDone() && bounded.complete(classifierTimedOut(classifier, turn, primary))) {
                 future.cancel(true);
             }
-        });
+        }, remaining, TimeUnit.NANOSECONDS);
+        // an answer in time cancels its timer, so that timers do not pile up under load
+        bounded.whenComplete((c, e) -> timer.cancel(false));
         return bounded;
     }
 
@@ -558,10 +566,10 @@ public final class DialogEngine implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory daemonThreads() {
+    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, "ivbot-engine-" + n.incrementAndGet());
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };
