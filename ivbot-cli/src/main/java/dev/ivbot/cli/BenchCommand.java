@@ -28,7 +28,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "Measured seconds (after a warm-up of a third of that, at least 2 s).")
     double seconds;
 
-    @Option(names = "--threads", description = "Client threads calling chat() (default: 2; 64 for rules-redis, whose turns wait on the network).")
+    @Option(names = "--threads", description = "Client threads calling chat() (default 2); for rules-redis, turns kept in flight through chatAsync (default 32).")
     Integer threads;
 
     @Option(names = "--redis", paramLabel = "URI", description = "rules-redis: an existing server (default: start a local redis-server).")
