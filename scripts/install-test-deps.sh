@@ -10,6 +10,8 @@ command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v redis-sentinel >/dev/null || need_apt+=(redis-sentinel)
 command -v redis-benchmark >/dev/null || need_apt+=(redis-tools)
 [[ -x /usr/bin/chromium ]] || need_apt+=(chromium)
+# Chinese glyphs in the browser test's screenshots (the test passes without them)
+[[ -d /usr/share/fonts/truetype/wqy ]] || need_apt+=(fonts-wqy-microhei)
 if (( ${#need_apt[@]} )); then
   echo "install-test-deps: apt-get install ${need_apt[*]}" >&2
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
