@@ -16,7 +16,9 @@ public final class TextNormalizer {
     private TextNormalizer() {}
 
     public static String normalize(String text) {
-        String s = isAscii(text) ? text : Normalizer.normalize(text, Normalizer.Form.NFKC);
+        // format characters go before NFKC, so that "e\u200B\u0301" composes to "é" at once and
+        // normalising a normalised text changes nothing
+        String s = isAscii(text) ? text : Normalizer.normalize(dropFormatCharacters(text), Normalizer.Form.NFKC);
         StringBuilder out = new StringBuilder(s.length());
         boolean pendingSpace = false;
         for (int i = 0; i < s.length(); i++) {
@@ -36,6 +38,20 @@ public final class TextNormalizer {
             out.append(c);
         }
         return out.toString().toLowerCase(Locale.ROOT);
+    }
+
+    private static String dropFormatCharacters(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean format = Character.getType(c) == Character.FORMAT;
+            if (format && out == null) {
+                out = new StringBuilder(text.length()).append(text, 0, i);
+            } else if (!format && out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     private static boolean isAscii(String text) {
