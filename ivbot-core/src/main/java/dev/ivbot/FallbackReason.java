@@ -1,6 +1,6 @@
 package dev.ivbot;
 
-/** Why the fallback answered instead of the knowledge base. */
+/** Why the fallback answered instead of the knowledge base. Immutable and thread-safe. */
 public enum FallbackReason {
     /** No classifier recognised anything in the question. */
     OUT_OF_SCOPE,

@@ -1,6 +1,9 @@
 package dev.ivbot;
 
-/** The languages ivbot answers in. A question is Chinese if it contains a Han character. */
+/**
+ * The languages ivbot answers in. A question is Chinese if it contains a Han character.
+ * Immutable and thread-safe.
+ */
 public enum Language {
     ZH("zh"),
     EN("en");

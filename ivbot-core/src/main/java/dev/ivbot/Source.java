@@ -1,6 +1,6 @@
 package dev.ivbot;
 
-/** Where a reply's intent came from. */
+/** Where a reply's intent came from. Immutable and thread-safe. */
 public enum Source {
     /** The primary statistical model (for example the ONNX BERT classifier). */
     MODEL,

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Drives a {@link DialogEngine} from several threads as many candidates would: each thread owns a
  * range of sessions and sends them realistic questions (the KB's examples and bare follow-ups), as
  * fast as it can or at a fixed offered rate. Latency is measured around {@code chat()}.
+ *
+ * <p>Not thread-safe: one {@link #run} at a time.
  */
 public final class LoadDriver {
 

@@ -1,6 +1,6 @@
 package dev.ivbot.spi;
 
-/** The result of {@link SessionStore#save(SessionState)}. */
+/** The result of {@link SessionStore#save(SessionState)}. Immutable and thread-safe. */
 public enum SaveOutcome {
     /** The state was written and its TTL renewed. */
     SAVED,

@@ -10,6 +10,8 @@ import java.util.Map;
  * @param train label to its training utterances, in file order
  * @param validation labelled validation lines ("oos" for out-of-scope); may be empty
  * @param test labelled test lines ("oos" for out-of-scope)
+ *
+ * <p>Not copied defensively: treat as immutable once read; thread-safe as such.
  */
 public record Dataset(String name, Map<String, List<String>> train, List<Example> validation, List<Example> test) {
 

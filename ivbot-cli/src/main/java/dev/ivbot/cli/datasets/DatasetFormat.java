@@ -5,7 +5,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads one public dataset layout. A new format is one small class added to {@link #ALL}. */
+/**
+ * Reads one public dataset layout. A new format is one small class added to {@link #ALL}.
+ * Implementations are stateless and thread-safe.
+ */
 public interface DatasetFormat {
 
     List<DatasetFormat> ALL = List.of(new Clinc150Format(), new Banking77Format(), new CaisFormat());

@@ -20,6 +20,7 @@ import java.util.Map;
  * Writes a {@link Dataset} as a knowledge base (its train split: one intent per label, the
  * utterances as examples, an answer naming the intent) and evaluation files (validation as
  * {@code dev.jsonl}, test as {@code test.jsonl}, out-of-scope lines as {@code "oos"}).
+ * Stateless and thread-safe (two writers must not share an output folder).
  */
 public final class DatasetWriter {
 
