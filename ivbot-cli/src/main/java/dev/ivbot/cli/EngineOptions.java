@@ -55,6 +55,16 @@ final class EngineOptions {
             return builder.primaryClassifier(RuleClassifier.factory());
         }
         Path repository = modelRepository != null ? modelRepository : ClassifierSetup.defaultRepository(kb);
-        return ClassifierSetup.configureModel(builder, name, kb, repository, System.err);
+        try {
+            return ClassifierSetup.configureModel(builder, name, kb, repository, System.err);
+        } catch (RuntimeException | LinkageError e) {
+            if (classifier != null) {
+                throw e; // asked for by name: say why it cannot be had
+            }
+            // the default is "the best available": without a working model (no native ONNX Runtime
+            // for this platform, say) that is the rules
+            System.err.println("ivbot: the model is not available (" + e + "); using the rules");
+            return builder.primaryClassifier(RuleClassifier.factory());
+        }
     }
 }
