@@ -45,11 +45,21 @@ final class Classifiers {
         }
         Path repo = repository.get();
         LOG.info("loading the ONNX model from {} (training a first version from the KB if it has none)", repo);
-        OnnxIntentClassifier onnx = OnnxIntentClassifier.builder()
-                .repository(repo)
-                .knowledgeBase(kb)
-                .listener(e -> LOG.info("model {}: {} {} {}", e.type(), e.model(), e.version(), e.reason()))
-                .build();
+        OnnxIntentClassifier onnx;
+        try {
+            onnx = OnnxIntentClassifier.builder()
+                    .repository(repo)
+                    .knowledgeBase(kb)
+                    .listener(e -> LOG.info("model {}: {} {} {}", e.type(), e.model(), e.version(), e.reason()))
+                    .build();
+        } catch (RuntimeException | LinkageError e) {
+            if (config.modelMode() == ServerConfig.ModelMode.REPOSITORY) {
+                throw e; // a repository the operator named must work
+            }
+            LOG.warn("the model in {} cannot be served ({}); answering with the rules", repo, e.toString());
+            builder.primaryClassifier(RuleClassifier.factory());
+            return "rules (model unavailable: " + e.getMessage() + ")";
+        }
         Hybrid.configure(builder, onnx);
         return "hybrid: onnx " + repo + " blended with rules, rules as secondary";
     }
