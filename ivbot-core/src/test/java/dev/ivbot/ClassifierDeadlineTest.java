@@ -42,6 +42,7 @@ class ClassifierDeadlineTest {
                 release.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
             }
             return new Classification(List.of(new ScoredIntent("salary", 0.99)), "stuck");
         }
@@ -139,5 +140,17 @@ class ClassifierDeadlineTest {
             Reply picked = engine.chat(ChatRequest.of("u", "s", "薪资").withChoice(reply.choices().get(1).intent()));
             assertThat(picked.intent()).isEqualTo("salary");
         }
+    }
+
+    @Test
+    void aTurnWaitingOnTheDeadlineStillEndsWhenTheEngineCloses() throws Exception {
+        DialogEngine engine = DialogEngine.builder().knowledgeBase(TestKnowledgeBases.tiny())
+                .primaryClassifier(new StuckModel()).secondaryClassifier(KeywordClassifier.forTinyKb())
+                .classifierDeadline(Duration.ofMillis(100)).build();
+        java.util.concurrent.CompletableFuture<Reply> pending = engine.chatAsync(ChatRequest.of("u", "s", "年假有几天"));
+        engine.close();
+        Reply reply = pending.get(10, TimeUnit.SECONDS);
+        assertThat(reply.intent()).isEqualTo("leave_policy");
+        assertThat(reply.degraded()).isTrue();
     }
 }
