@@ -63,8 +63,7 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         if (scenario.equals("onnx-memory")) {
-            java.nio.file.Path repository = options.modelRepository != null ? options.modelRepository
-                    : ClassifierSetup.defaultRepository(kb);
+            java.nio.file.Path repository = options.modelRepository(kb);
             ClassifierSetup.model(kb, repository, System.err).close(); // trains on first use
             OnnxBenchmark.Options defaults = OnnxBenchmark.Options.defaults(kb, repository);
             OnnxBenchmark.run(new OnnxBenchmark.Options(kb, repository, java.time.Duration.ofMillis((long) (seconds * 1000)),

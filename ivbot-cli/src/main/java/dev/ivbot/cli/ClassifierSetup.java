@@ -27,12 +27,6 @@ final class ClassifierSetup {
         return "hybrid";
     }
 
-    static Path defaultRepository(KnowledgeBase kb) {
-        String home = System.getenv("IVBOT_HOME");
-        Path base = home == null ? ModelRepository.DEFAULT_REPOSITORY : Path.of(home).resolve(ModelRepository.DEFAULT_REPOSITORY);
-        return ModelRepository.forKnowledgeBase(base, kb);
-    }
-
     /** Serves the newest version of {@code repository}, training one first if it has none. */
     static OnnxIntentClassifier model(KnowledgeBase kb, Path repository, PrintStream progress) {
         if (ModelRepository.newest(repository, ModelRepository.DEFAULT_MODEL).isEmpty()) {

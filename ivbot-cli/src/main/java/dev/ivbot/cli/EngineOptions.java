@@ -2,6 +2,7 @@ package dev.ivbot.cli;
 
 import dev.ivbot.DialogEngine;
 import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.onnx.ModelRepository;
 import dev.ivbot.rules.RuleClassifier;
 import dev.ivbot.spi.SessionStore;
 import java.nio.file.Files;
@@ -48,13 +49,18 @@ final class EngineOptions {
         return name;
     }
 
+    /** {@code --model-repo}, or the KB's own repository under {@code .ivbot/models}. */
+    Path modelRepository(KnowledgeBase kb) {
+        return modelRepository != null ? modelRepository : ModelRepository.toolRepository(kb);
+    }
+
     DialogEngine.Builder engineBuilder(KnowledgeBase kb, SessionStore store) {
         DialogEngine.Builder builder = DialogEngine.builder().knowledgeBase(kb).sessionStore(store);
         String name = classifierName();
         if (name.equals("rules")) {
             return builder.primaryClassifier(RuleClassifier.factory());
         }
-        Path repository = modelRepository != null ? modelRepository : ClassifierSetup.defaultRepository(kb);
+        Path repository = modelRepository(kb);
         try {
             return ClassifierSetup.configureModel(builder, name, kb, repository, System.err);
         } catch (RuntimeException | LinkageError e) {

@@ -32,7 +32,7 @@ final class TrainCommand implements Callable<Integer> {
         EngineOptions options = new EngineOptions();
         options.kb = kb;
         KnowledgeBase knowledgeBase = options.loadKnowledgeBase();
-        Path repository = out != null ? out : ClassifierSetup.defaultRepository(knowledgeBase);
+        Path repository = out != null ? out : ModelRepository.toolRepository(knowledgeBase);
         if (ifMissing && ModelRepository.newest(repository, ModelRepository.DEFAULT_MODEL).isPresent()) {
             System.out.println("model repository " + repository + " already holds a version");
             return 0;

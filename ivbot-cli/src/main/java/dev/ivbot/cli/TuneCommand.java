@@ -9,7 +9,7 @@ import dev.ivbot.DialogEngine;
 import dev.ivbot.Reply;
 import dev.ivbot.Source;
 import dev.ivbot.kb.KnowledgeBase;
-import dev.ivbot.kb.LocalizedText;
+import dev.ivbot.onnx.Hybrid;
 import dev.ivbot.onnx.OnnxIntentClassifier;
 import dev.ivbot.rules.RuleClassifier;
 import dev.ivbot.spi.Classification;
@@ -99,7 +99,7 @@ final class TuneCommand implements Callable<Integer> {
             for (double margin : margins) {
                 for (int step = 0; step <= 38; step++) {
                     double threshold = step * 0.025;
-                    Point p = score(withSettings(kb, new KnowledgeBase.Settings(threshold, margin)), memo, cases);
+                    Point p = score(kb.withSettings(new KnowledgeBase.Settings(threshold, margin)), memo, cases);
                     points.add(p);
                     if (best == null || p.score() > best.score() + 1e-12 || (Math.abs(p.score() - best.score()) <= 1e-12
                             && distance(p, current) < distance(best, current))) {
@@ -138,13 +138,12 @@ final class TuneCommand implements Callable<Integer> {
         if (kind.equals("rules")) {
             return RuleClassifier.create(kb);
         }
-        Path repository = options.modelRepository != null ? options.modelRepository
-                : ClassifierSetup.defaultRepository(kb);
+        Path repository = options.modelRepository(kb);
         OnnxIntentClassifier model = ClassifierSetup.model(kb, repository, System.err);
         if (kind.equals("onnx")) {
             return model;
         }
-        return IntentClassifier.blend(model, RuleClassifier.create(kb), dev.ivbot.onnx.Hybrid.MODEL_WEIGHT);
+        return Hybrid.classifier(model, kb, Hybrid.MODEL_WEIGHT);
     }
 
     private Point score(KnowledgeBase kb, Memo memo, List<EvalData.Case> cases) {
@@ -173,18 +172,6 @@ final class TuneCommand implements Callable<Integer> {
 
     private static double distance(Point p, KnowledgeBase.Settings s) {
         return Math.abs(p.threshold() - s.confidenceThreshold()) + Math.abs(p.margin() - s.clarifyMargin());
-    }
-
-    static KnowledgeBase withSettings(KnowledgeBase kb, KnowledgeBase.Settings settings) {
-        Map<dev.ivbot.Language, List<String>> fillers = new java.util.EnumMap<>(dev.ivbot.Language.class);
-        for (dev.ivbot.Language l : dev.ivbot.Language.values()) {
-            fillers.put(l, kb.followupFillers(l));
-        }
-        Map<String, LocalizedText> messages = new java.util.LinkedHashMap<>();
-        for (String key : List.of(KnowledgeBase.MESSAGE_FALLBACK, KnowledgeBase.MESSAGE_CLARIFY, KnowledgeBase.MESSAGE_BUSY)) {
-            messages.put(key, new LocalizedText(kb.message(key, dev.ivbot.Language.ZH), kb.message(key, dev.ivbot.Language.EN)));
-        }
-        return new KnowledgeBase(kb.name(), kb.fingerprint(), settings, messages, fillers, kb.slots(), kb.intents());
     }
 
     /** Sets {@code settings.confidence_threshold} and {@code clarify_margin} in the KB's manifest. */

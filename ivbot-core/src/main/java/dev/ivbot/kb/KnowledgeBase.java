@@ -85,6 +85,12 @@ public final class KnowledgeBase {
         return settings;
     }
 
+    /** This KB with other dialog thresholds (for tuning them); everything else is shared. */
+    public KnowledgeBase withSettings(Settings newSettings) {
+        return new KnowledgeBase(name, fingerprint, java.util.Objects.requireNonNull(newSettings, "newSettings"),
+                messages, followupFillers, slots, intents);
+    }
+
     /** The intents in file order. */
     public Map<String, Intent> intents() {
         return intents;

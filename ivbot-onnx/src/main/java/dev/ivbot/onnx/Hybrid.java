@@ -37,7 +37,13 @@ public final class Hybrid {
             double modelWeight) {
         Objects.requireNonNull(builder, "builder");
         Objects.requireNonNull(model, "model");
-        return builder.primaryClassifier(kb -> IntentClassifier.blend(model, RuleClassifier.create(kb), modelWeight))
+        return builder.primaryClassifier(kb -> classifier(model, kb, modelWeight))
                 .secondaryClassifier(RuleClassifier.factory());
+    }
+
+    /** The hybrid's primary alone: {@code model} blended with the rules of {@code knowledgeBase}. */
+    public static IntentClassifier classifier(IntentClassifier model, dev.ivbot.kb.KnowledgeBase knowledgeBase,
+            double modelWeight) {
+        return IntentClassifier.blend(model, RuleClassifier.create(knowledgeBase), modelWeight);
     }
 }

@@ -30,11 +30,37 @@ public final class ModelRepository {
     private ModelRepository() {}
 
     /**
+     * A model's folder name: letters, digits, {@code _} and {@code -}, so that it names one folder
+     * inside the repository and nothing else.
+     *
+     * @return {@code model}
+     * @throws IllegalArgumentException naming the bad value
+     */
+    public static String checkModelName(String model) {
+        java.util.Objects.requireNonNull(model, "model");
+        if (!model.matches("[A-Za-z0-9_-]+")) {
+            throw new IllegalArgumentException("model must be letters, digits, '_' or '-', was '" + model + "'");
+        }
+        return model;
+    }
+
+    /**
      * The repository the tools use for one KB when none is given: {@code <base>/kb-<fingerprint>}, so
      * that an edited KB gets a model of its own and the CLI and the servlet app find the same one.
      */
     public static Path forKnowledgeBase(Path base, dev.ivbot.kb.KnowledgeBase knowledgeBase) {
         return base.resolve("kb-" + knowledgeBase.fingerprint());
+    }
+
+    /**
+     * {@link #forKnowledgeBase} under {@code $IVBOT_HOME/.ivbot/models} (the working directory's
+     * {@code .ivbot/models} without {@code IVBOT_HOME}): where {@code ./ivbot} trains a KB's model and
+     * the example server looks for it.
+     */
+    public static Path toolRepository(dev.ivbot.kb.KnowledgeBase knowledgeBase) {
+        String home = System.getenv("IVBOT_HOME");
+        return forKnowledgeBase(home == null ? DEFAULT_REPOSITORY : Path.of(home).resolve(DEFAULT_REPOSITORY),
+                knowledgeBase);
     }
 
     /** The version folders of a model, oldest first; empty when the folder does not exist. */

@@ -436,11 +436,7 @@ public final class ModelTrainer {
 
         /** The model's folder name in the repository; default {@value ModelRepository#DEFAULT_MODEL}. */
         public Builder model(String model) {
-            Objects.requireNonNull(model, "model");
-            if (!model.matches("[A-Za-z0-9_-]+")) {
-                throw new IllegalArgumentException("model must be letters, digits, '_' or '-', was '" + model + "'");
-            }
-            this.model = model;
+            this.model = ModelRepository.checkModelName(model);
             return this;
         }
 

@@ -1,10 +1,13 @@
 package dev.ivbot.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ivbot.ChatRequest;
 import dev.ivbot.DialogEngine;
 import dev.ivbot.FallbackReason;
 import dev.ivbot.Reply;
 import dev.ivbot.spi.SessionState;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +92,28 @@ final class FailoverDriver {
     }
 
     /** Turns acknowledged but missing from their session as stored now. */
+    /**
+     * After a failover: lets 300 more turns through, stops, prints the figures, and checks that no
+     * turn failed, none was lost and every busy reply fell inside the failover window.
+     */
+    void finishAndCheckNothingLost(String scenario, DialogEngine reader, long killedAt, long recoveredAt,
+            String extra) throws InterruptedException {
+        long ackedAtRecovery = acked.get();
+        RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> acked.get() >= ackedAtRecovery + 300,
+                "turns to flow after the failover");
+        stop();
+        long lost = lost(reader);
+        System.out.println(figures(scenario, lost) + " failover_ms="
+                + Duration.ofNanos(recoveredAt - killedAt).toMillis() + extra);
+        assertThat(failures).isEmpty();
+        assertThat(lost).isZero();
+        // busy replies only inside the window: answered after the kill, asked before the recovery
+        assertThat(busyTurns).allSatisfy(t -> {
+            assertThat(t[1]).isGreaterThanOrEqualTo(killedAt);
+            assertThat(t[0]).isLessThanOrEqualTo(recoveredAt);
+        });
+    }
+
     long lost(DialogEngine reader) {
         long lost = 0;
         for (Map.Entry<String, Long> e : ackedPerSession.entrySet()) {

@@ -22,19 +22,13 @@ final class Classifiers {
 
     private Classifiers() {}
 
-    /** Where {@code ./ivbot train} puts a KB's model: {@code $IVBOT_HOME/.ivbot/models}. */
-    static Path defaultBase() {
-        String home = System.getenv("IVBOT_HOME");
-        return home == null ? ModelRepository.DEFAULT_REPOSITORY : Path.of(home).resolve(ModelRepository.DEFAULT_REPOSITORY);
-    }
-
     /** Sets the primary (and secondary) classifier on {@code builder}; returns a one-line description. */
     static String configure(DialogEngine.Builder builder, ServerConfig config, KnowledgeBase kb) {
         Optional<Path> repository = switch (config.modelMode()) {
             case RULES -> Optional.empty();
             case REPOSITORY -> config.modelRepository();
             case AUTO -> {
-                Path auto = ModelRepository.forKnowledgeBase(defaultBase(), kb);
+                Path auto = ModelRepository.toolRepository(kb);
                 yield ModelRepository.newest(auto, ModelRepository.DEFAULT_MODEL).isPresent()
                         ? Optional.of(auto) : Optional.empty();
             }
