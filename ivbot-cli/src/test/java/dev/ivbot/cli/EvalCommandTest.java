@@ -2,47 +2,11 @@ package dev.ivbot.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ivbot.testkit.TestKnowledgeBases;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class EvalCommandTest {
-
-    @TempDir
-    Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
-    private Path kb;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        kb = dir.resolve("kb.yaml");
-        Files.writeString(kb, TestKnowledgeBases.TINY_YAML);
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
-
-    private String lastLine() {
-        String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
-        return lines[lines.length - 1];
-    }
+class EvalCommandTest extends CliTestSupport {
 
     @Test
     void singleTurnFileEndsWithTheHeadlineFigures() throws Exception {
@@ -60,7 +24,7 @@ class EvalCommandTest {
         String headline = lastLine();
         assertThat(headline).matches("accuracy=0\\.7500 macro_f1=\\S+ oos_recall=1\\.0000 false_fallback=0\\.0000 "
                 + "slot_accuracy=1\\.0000 n=6 p99_ms=\\S+");
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("salary -> leave_policy");
+        assertThat(output()).contains("salary -> leave_policy");
     }
 
     @Test
@@ -81,11 +45,11 @@ class EvalCommandTest {
         Files.writeString(data, "{\"text\": \"年假\", \"intent\": \"leave_policy\"}\n{\"text\": oops}\n");
         int code = Main.run("eval", "--kb", kb.toString(), "--data", data.toString());
         assertThat(code).isNotZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("broken.jsonl:2").contains("not valid JSON");
+        assertThat(errors()).contains("broken.jsonl:2").contains("not valid JSON");
 
         assertThat(Main.run("eval", "--kb", kb.toString(), "--data", dir.resolve("missing.jsonl").toString()))
                 .isNotZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing.jsonl");
+        assertThat(errors()).contains("missing.jsonl");
     }
 
     @Test
@@ -94,6 +58,6 @@ class EvalCommandTest {
         Files.writeString(data, "{\"text\": \"年假\", \"intent\": \"leave_policy\"}\n");
         assertThat(Main.run("eval", "--kb", kb.toString(), "--data", data.toString(), "--classifier", "magic"))
                 .isNotZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--classifier must be one of");
+        assertThat(errors()).contains("--classifier must be one of");
     }
 }

@@ -3,44 +3,14 @@ package dev.ivbot.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ivbot.kb.KnowledgeBase;
-import dev.ivbot.testkit.TestKnowledgeBases;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class TuneCommandTest {
-
-    @TempDir
-    Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-
-    @BeforeEach
-    void setUp() {
-        oldOut = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-    }
-
-    private String lastLine() {
-        String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
-        return lines[lines.length - 1];
-    }
+class TuneCommandTest extends CliTestSupport {
 
     @Test
     void choosesSettingsOnTheValidationFileAndWritesThemIntoKbYaml() throws Exception {
-        Path kb = dir.resolve("kb.yaml");
-        Files.writeString(kb, TestKnowledgeBases.TINY_YAML);
         KnowledgeBase before = KnowledgeBase.load(kb);
         Path data = dir.resolve("dev.jsonl");
         Files.writeString(data, """
@@ -53,7 +23,7 @@ class TuneCommandTest {
         int code = Main.run("tune", "--kb", kb.toString(), "--data", data.toString(), "--classifier", "rules",
                 "--margins", "0,0.15", "--write");
         assertThat(code).isZero();
-        String text = out.toString(StandardCharsets.UTF_8);
+        String text = output();
         assertThat(text).contains("78 grid points").contains("chosen   threshold=");
         assertThat(lastLine()).matches("confidence_threshold=\\d\\.\\d{3} clarify_margin=0\\.(000|150)");
         KnowledgeBase after = KnowledgeBase.load(kb);
@@ -66,8 +36,6 @@ class TuneCommandTest {
 
     @Test
     void withoutOutOfScopeLinesOnlyInScopeAccuracyCountsAndTiesStayNearTheCurrentSettings() throws Exception {
-        Path kb = dir.resolve("kb.yaml");
-        Files.writeString(kb, TestKnowledgeBases.TINY_YAML);
         Path data = dir.resolve("dev.jsonl");
         Files.writeString(data, "{\"text\": \"年假有几天？\", \"intent\": \"leave_policy\"}\n");
         assertThat(Main.run("tune", "--kb", kb.toString(), "--data", data.toString(), "--classifier", "rules",
