@@ -9,6 +9,8 @@ import dev.ivbot.internal.SlotExtractor;
 import dev.ivbot.kb.Intent;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.spi.Classification;
+import dev.ivbot.spi.ClassifierStatus;
+import dev.ivbot.spi.StoreHealth;
 import dev.ivbot.spi.ClassifierInput;
 import dev.ivbot.spi.Fallback;
 import dev.ivbot.spi.FailureAlarmListener;
@@ -22,6 +24,9 @@ import dev.ivbot.spi.TurnListener;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +70,7 @@ import org.slf4j.LoggerFactory;
  * listeners off the reply's path.
  *
  * <p>Thread-safe: share one engine across all request threads. {@link #close()} closes what the
- * engine created and the classifiers and store given to the builder (it owns them from then on).
+ * engine created (see {@link Builder} for who owns what), nothing that was handed to it.
  */
 public final class DialogEngine implements AutoCloseable {
 
@@ -81,7 +86,11 @@ public final class DialogEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DialogEngine.class);
 
     private volatile Runtime runtime;
+    private final @Nullable ClassifierSpec primarySpec;
+    private final @Nullable ClassifierSpec secondarySpec;
+    private volatile EngineHealth.@Nullable RefusedReload lastRefusedReload;
     private final SessionStore store;
+    private final boolean ownsStore;
     private final Fallback fallback;
     private final InputValidator validator;
     private final long deadlineNanos;
@@ -94,7 +103,10 @@ public final class DialogEngine implements AutoCloseable {
     private final long cacheSize;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private DialogEngine(Builder b, IntentClassifier primary, @Nullable IntentClassifier secondary) {
+    private DialogEngine(Builder b, Runtime runtime) {
+        this.primarySpec = b.primary.spec;
+        this.secondarySpec = b.secondary == null ? null : b.secondary.spec;
+        this.ownsStore = b.store == null;
         this.store = b.store != null ? b.store : SessionStore.inMemory(SessionStore.DEFAULT_TTL, 1_000_000, b.clock);
         this.fallback = b.fallback;
         this.validator = new InputValidator(b.maxTextLength);
@@ -107,9 +119,10 @@ public final class DialogEngine implements AutoCloseable {
         this.listeners = new ListenerDispatcher(b.listeners, 8192);
         FailureAlarmListener alarm = b.alarmListener;
         this.metrics = new EngineMetrics(new FailureRateMonitor(b.clock, b.failureWindow, b.failureThreshold,
-                b.failureMinimumTurns, alarm::onCrossing));
+                b.failureMinimumTurns, alarm::onCrossing), new FailureRateMonitor(b.clock, b.failureWindow,
+                b.failureThreshold, b.failureMinimumTurns, (raised, rate, turns) -> { }));
         this.cacheSize = b.cacheSize;
-        this.runtime = new Runtime(b.knowledgeBase, primary, secondary, cacheSize);
+        this.runtime = runtime;
     }
 
     public static Builder builder() {
@@ -142,21 +155,34 @@ public final class DialogEngine implements AutoCloseable {
     public CompletableFuture<Reply> chatAsync(ChatRequest request) {
         long start = System.nanoTime();
         Turn turn;
+        Runtime rt = null;
         try {
             ensureOpen();
             Objects.requireNonNull(request, "request");
-            Runtime rt = runtime;
+            rt = acquireRuntime();
             InputValidator.ValidText text = validator.validate(request, rt.knowledgeBase);
             turn = new Turn(rt, request, text);
         } catch (InvalidInputException e) {
+            rt.release();
             metrics.recordRefused();
             return CompletableFuture.failedFuture(e);
         } catch (RuntimeException e) {
+            if (rt != null) {
+                rt.release();
+            }
             return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<Reply> result = new CompletableFuture<>();
-        attempt(turn, start, 1, result);
+        try {
+            attempt(turn, start, 1, result);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
         return result.whenComplete((reply, error) -> {
+            turn.rt.release();
+            if (turn.primaryAsked) {
+                metrics.recordPrimaryOutcome(turn.primaryTimedOut || turn.primaryFailed);
+            }
             if (reply != null) {
                 metrics.recordReply(reply, System.nanoTime() - start);
                 listeners.publish(new TurnEvent(request.userId(), reply, null, turn.primaryTimedOut, turn.primaryFailed));
@@ -205,25 +231,69 @@ public final class DialogEngine implements AutoCloseable {
 
     /**
      * Swaps in a new knowledge base atomically: turns in flight finish with the old one, later
-     * turns use the new one. Classifiers built from the KB are rebuilt first; if that fails, the
-     * old KB stays and the exception is thrown.
+     * turns use the new one. The classifiers the engine built from a {@link ClassifierSpec} are
+     * built anew from the spec for the new KB first (if that fails, nothing changes and the exception
+     * is thrown); the old ones close once no turn uses them. A classifier instance handed to the
+     * builder is kept as it is.
      */
     public void reloadKnowledgeBase(KnowledgeBase knowledgeBase) {
         ensureOpen();
         Objects.requireNonNull(knowledgeBase, "knowledgeBase");
         synchronized (this) {
             Runtime old = runtime;
-            IntentClassifier primary = old.primary.withKnowledgeBase(knowledgeBase);
-            IntentClassifier secondary = old.secondary == null ? null : old.secondary.withKnowledgeBase(knowledgeBase);
-            runtime = new Runtime(knowledgeBase, primary, secondary, cacheSize);
-            if (primary != old.primary) {
-                old.primary.close();
-            }
-            if (secondary != old.secondary && old.secondary != null) {
-                old.secondary.close();
-            }
+            runtime = Runtime.create(knowledgeBase, primarySpec, old.primary, secondarySpec, old.secondary, cacheSize);
+            old.release();
             LOG.info("knowledge base reloaded: {}", knowledgeBase);
         }
+    }
+
+    /**
+     * Loads the KB folder (or file) and swaps it in as {@link #reloadKnowledgeBase(KnowledgeBase)}
+     * does. A KB that does not load changes nothing: the refusal (with file and line) is kept for
+     * {@link #health()} and thrown.
+     *
+     * @throws dev.ivbot.kb.KnowledgeBaseException if the KB does not load
+     */
+    public void reloadKnowledgeBase(java.nio.file.Path folder) {
+        ensureOpen();
+        Objects.requireNonNull(folder, "folder");
+        KnowledgeBase kb;
+        try {
+            kb = KnowledgeBase.load(folder);
+        } catch (dev.ivbot.kb.KnowledgeBaseException e) {
+            lastRefusedReload = new EngineHealth.RefusedReload(clock.instant(), e.getMessage());
+            throw e;
+        }
+        reloadKnowledgeBase(kb);
+    }
+
+    /** The engine's health now; see {@link EngineHealth} for what each status means. */
+    public EngineHealth health() {
+        Runtime rt = runtime;
+        StoreHealth storeHealth = store.health();
+        ClassifierStatus primary = closed.get()
+                ? new ClassifierStatus(false, "closed", null, false, null) : rt.primary.status();
+        List<String> problems = new ArrayList<>();
+        if (!storeHealth.reachable()) {
+            problems.add("session store unreachable: " + storeHealth.description());
+        }
+        if (!primary.serving()) {
+            problems.add("primary classifier " + rt.primary.name() + " is not serving (" + primary.version() + ")");
+        }
+        if (metrics.primaryMissAlarmRaised()) {
+            problems.add(String.format(java.util.Locale.ROOT,
+                    "primary classifier failed or missed its deadline on %.1f%% of recent turns",
+                    metrics.primaryMissRate() * 100));
+        }
+        if (metrics.failureAlarmRaised()) {
+            problems.add(String.format(java.util.Locale.ROOT, "failure-rate alarm raised: %.1f%% of recent turns failed",
+                    metrics.failureRate() * 100));
+        }
+        EngineHealth.Status status = !storeHealth.reachable() ? EngineHealth.Status.DOWN
+                : problems.isEmpty() ? EngineHealth.Status.UP : EngineHealth.Status.DEGRADED;
+        return new EngineHealth(status, problems, storeHealth, primary, rt.knowledgeBase.name(),
+                rt.knowledgeBase.fingerprint(), rt.knowledgeBase.intents().size(), lastRefusedReload,
+                metrics.failureRate(), metrics.primaryMissRate());
     }
 
     /** The knowledge base in force. */
@@ -246,7 +316,11 @@ public final class DialogEngine implements AutoCloseable {
         return metrics;
     }
 
-    /** Closes the listener thread, the executor, the classifiers and the store. Idempotent. */
+    /**
+     * Closes what the engine created: the listener thread, the executor, the classifiers it built
+     * from specs (once the turns in flight are done with them) and the default in-memory store.
+     * Classifiers and a store handed to the builder stay open: their creator closes them. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -256,12 +330,23 @@ public final class DialogEngine implements AutoCloseable {
         executor.shutdownNow();
         // delayed tasks still run after shutdown(): a turn waiting on a deadline or a backoff ends
         timers.shutdown();
-        Runtime rt = runtime;
-        rt.primary.close();
-        if (rt.secondary != null) {
-            rt.secondary.close();
+        synchronized (this) {
+            runtime.release();
         }
-        store.close();
+        if (ownsStore) {
+            store.close();
+        }
+    }
+
+    /** The runtime in force with a reference taken; retried if a reload retired it in between. */
+    private Runtime acquireRuntime() {
+        while (true) {
+            Runtime rt = runtime;
+            if (rt.retain()) {
+                return rt;
+            }
+            ensureOpen();
+        }
     }
 
     // ------------------------------------------------------------------ one turn
@@ -275,6 +360,7 @@ public final class DialogEngine implements AutoCloseable {
         final Language language;
         final SlotExtractor.Extraction extraction;
         @Nullable CompletableFuture<Decision> classified;
+        volatile boolean primaryAsked;
         volatile boolean primaryTimedOut;
         volatile boolean primaryFailed;
 
@@ -421,6 +507,7 @@ public final class DialogEngine implements AutoCloseable {
             return CompletableFuture.completedFuture(
                     policy(rt.knowledgeBase, cached.classification, Source.CACHE, false, turn.language));
         }
+        turn.primaryAsked = true;
         return runClassifier(rt.primary, input, deadline, turn, true).thenCompose(result -> {
             if (result != null) {
                 rt.cache.put(turn.normalized, new CachedClassification(result, rt.primary.version()));
@@ -577,20 +664,101 @@ public final class DialogEngine implements AutoCloseable {
 
     private record CachedClassification(Classification classification, String version) {}
 
-    /** Everything derived from one KB; swapped as a whole on reload. */
+    /**
+     * Classifiers some engine built from a spec and will close; a spec that hands out one of them
+     * again (to a second engine, or on a reload) is refused, so that no owned instance is shared.
+     */
+    private static final Set<IntentClassifier> OWNED = Collections.synchronizedSet(
+            Collections.newSetFromMap(new WeakHashMap<>()));
+
+    private static IntentClassifier own(ClassifierSpec spec, KnowledgeBase kb, String role) {
+        IntentClassifier c = Objects.requireNonNull(spec.create(kb), () -> "the " + role + " classifier spec returned null");
+        if (!OWNED.add(c)) {
+            throw new IllegalStateException("the " + role + " classifier spec returned an instance that an engine "
+                    + "already owns (" + c.name() + "); a spec must build a new classifier on each call, or hand the "
+                    + "instance to the builder with " + role + "Classifier(IntentClassifier) and close it yourself");
+        }
+        return c;
+    }
+
+    private static void disown(IntentClassifier c) {
+        OWNED.remove(c);
+        try {
+            c.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing classifier {} failed: {}", c.name(), e.toString());
+        }
+    }
+
+    /**
+     * Everything derived from one KB; swapped as a whole on reload. Reference counted: the engine
+     * holds one reference while it is in force, each turn one while it runs; the classifiers the
+     * engine built for it close when the last reference goes.
+     */
     private static final class Runtime {
         final KnowledgeBase knowledgeBase;
         final SlotExtractor slotExtractor;
         final IntentClassifier primary;
         final @Nullable IntentClassifier secondary;
+        final boolean ownsPrimary;
+        final boolean ownsSecondary;
         final Cache<String, CachedClassification> cache;
+        private final AtomicInteger references = new AtomicInteger(1);
 
-        Runtime(KnowledgeBase kb, IntentClassifier primary, @Nullable IntentClassifier secondary, long cacheSize) {
+        private Runtime(KnowledgeBase kb, IntentClassifier primary, @Nullable IntentClassifier secondary,
+                boolean ownsPrimary, boolean ownsSecondary, long cacheSize) {
             this.knowledgeBase = kb;
             this.slotExtractor = new SlotExtractor(kb);
             this.primary = primary;
             this.secondary = secondary;
+            this.ownsPrimary = ownsPrimary;
+            this.ownsSecondary = ownsSecondary;
             this.cache = Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
+        }
+
+        /** Builds the spec'd classifiers for {@code kb} (closing them again if a later step fails). */
+        static Runtime create(KnowledgeBase kb, @Nullable ClassifierSpec primarySpec, @Nullable IntentClassifier primary,
+                @Nullable ClassifierSpec secondarySpec, @Nullable IntentClassifier secondary, long cacheSize) {
+            IntentClassifier p = primarySpec != null ? own(primarySpec, kb, "primary") : Objects.requireNonNull(primary);
+            try {
+                IntentClassifier s = secondarySpec != null ? own(secondarySpec, kb, "secondary") : secondary;
+                try {
+                    return new Runtime(kb, p, s, primarySpec != null, secondarySpec != null, cacheSize);
+                } catch (RuntimeException | Error e) {
+                    if (secondarySpec != null && s != null) {
+                        disown(s);
+                    }
+                    throw e;
+                }
+            } catch (RuntimeException | Error e) {
+                if (primarySpec != null) {
+                    disown(p);
+                }
+                throw e;
+            }
+        }
+
+        boolean retain() {
+            while (true) {
+                int n = references.get();
+                if (n == 0) {
+                    return false;
+                }
+                if (references.compareAndSet(n, n + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        void release() {
+            if (references.decrementAndGet() == 0) {
+                if (ownsPrimary) {
+                    disown(primary);
+                }
+                if (ownsSecondary && secondary != null) {
+                    disown(secondary);
+                }
+            }
         }
     }
 
@@ -599,11 +767,24 @@ public final class DialogEngine implements AutoCloseable {
     /**
      * Options for a {@link DialogEngine}. Each setter checks its argument and names it in the
      * exception. {@link #build()} leaves the builder reusable. Not thread-safe.
+     *
+     * <p><b>Ownership: whoever creates a resource closes it, and nothing else does.</b>
+     * <ul>
+     *   <li>A classifier given as a {@link ClassifierSpec} (e.g. {@code RuleClassifier.factory()}) is
+     *       built by the engine, which owns and closes it. Each {@link #build()} and each KB reload
+     *       builds new instances from the spec; the old ones close once no turn uses them. A spec that
+     *       returns an instance an engine already owns is refused with {@link IllegalStateException},
+     *       so two engines built from one builder never share an owned classifier.</li>
+     *   <li>A classifier given as an instance stays the caller's: the engine never closes it and
+     *       keeps it across KB reloads (a model with its own lifecycle). Close it after the engine.</li>
+     *   <li>A session store given to {@link #sessionStore} stays the caller's too; the default
+     *       in-memory store is the engine's.</li>
+     * </ul>
      */
     public static final class Builder {
         private @Nullable KnowledgeBase knowledgeBase;
-        private @Nullable ClassifierSpec primary;
-        private @Nullable ClassifierSpec secondary;
+        private @Nullable Binding primary;
+        private @Nullable Binding secondary;
         private @Nullable SessionStore store;
         private Fallback fallback = Fallback.fromKnowledgeBase();
         private final List<TurnListener> listeners = new ArrayList<>();
@@ -624,33 +805,37 @@ public final class DialogEngine implements AutoCloseable {
             return this;
         }
 
-        /** The primary classifier (required). The engine owns it from {@link #build()} on. */
+        /**
+         * The primary classifier (required), as an instance that stays the caller's: the engine
+         * neither closes it nor replaces it on a KB reload.
+         */
         public Builder primaryClassifier(IntentClassifier classifier) {
-            Objects.requireNonNull(classifier, "classifier");
-            this.primary = kb -> classifier;
+            this.primary = new Binding(null, Objects.requireNonNull(classifier, "classifier"));
             return this;
         }
 
-        /** A primary classifier built from the knowledge base, e.g. {@code RuleClassifier.factory()}. */
+        /**
+         * A primary classifier the engine builds from each KB it serves and closes, e.g.
+         * {@code RuleClassifier.factory()}. The spec must return a new instance on each call.
+         */
         public Builder primaryClassifier(ClassifierSpec factory) {
-            this.primary = Objects.requireNonNull(factory, "factory");
+            this.primary = new Binding(Objects.requireNonNull(factory, "factory"), null);
             return this;
         }
 
-        /** The classifier that answers when the primary misses its deadline or fails (optional). */
+        /** The classifier that answers when the primary misses its deadline or fails (optional); stays the caller's. */
         public Builder secondaryClassifier(IntentClassifier classifier) {
-            Objects.requireNonNull(classifier, "classifier");
-            this.secondary = kb -> classifier;
+            this.secondary = new Binding(null, Objects.requireNonNull(classifier, "classifier"));
             return this;
         }
 
-        /** A secondary classifier built from the knowledge base. */
+        /** A secondary classifier the engine builds from each KB it serves and closes. */
         public Builder secondaryClassifier(ClassifierSpec factory) {
-            this.secondary = Objects.requireNonNull(factory, "factory");
+            this.secondary = new Binding(Objects.requireNonNull(factory, "factory"), null);
             return this;
         }
 
-        /** Where sessions live; default {@link SessionStore#inMemory()}. The engine owns it. */
+        /** Where sessions live; default an in-memory store the engine owns. A store given here stays the caller's. */
         public Builder sessionStore(SessionStore store) {
             this.store = Objects.requireNonNull(store, "store");
             return this;
@@ -727,13 +912,25 @@ public final class DialogEngine implements AutoCloseable {
             if (primary == null) {
                 throw new IllegalStateException("primaryClassifier is required");
             }
-            IntentClassifier p = primary.create(knowledgeBase);
-            IntentClassifier s = secondary == null ? null : secondary.create(knowledgeBase);
-            return new DialogEngine(this, p, s);
+            Runtime rt = Runtime.create(knowledgeBase, primary.spec, primary.instance,
+                    secondary == null ? null : secondary.spec, secondary == null ? null : secondary.instance, cacheSize);
+            try {
+                return new DialogEngine(this, rt);
+            } catch (RuntimeException | Error e) {
+                rt.release();
+                throw e;
+            }
         }
     }
 
-    /** Builds a classifier for a knowledge base; {@code RuleClassifier.factory()} is one. */
+    /** A classifier given to the builder: a spec the engine builds from, or an instance that stays the caller's. */
+    private record Binding(@Nullable ClassifierSpec spec, @Nullable IntentClassifier instance) {}
+
+    /**
+     * Builds a classifier for a knowledge base; {@code RuleClassifier.factory()} is one. Called on
+     * {@link Builder#build()} and on every KB reload; each call must return a new instance, which the
+     * engine owns and closes.
+     */
     @FunctionalInterface
     public interface ClassifierSpec {
         IntentClassifier create(KnowledgeBase knowledgeBase);

@@ -23,9 +23,11 @@ public final class EngineMetrics {
     private final LongAdder classifierErrors = new LongAdder();
     private final LatencyHistogram latency = new LatencyHistogram();
     private final FailureRateMonitor failureRate;
+    private final FailureRateMonitor primaryMisses;
 
-    EngineMetrics(FailureRateMonitor failureRate) {
+    EngineMetrics(FailureRateMonitor failureRate, FailureRateMonitor primaryMisses) {
         this.failureRate = failureRate;
+        this.primaryMisses = primaryMisses;
         for (Source s : Source.values()) {
             turnsBySource.put(s, new LongAdder());
         }
@@ -55,6 +57,11 @@ public final class EngineMetrics {
     /** A request refused for bad input or a denied session (not a failure of the system). */
     void recordRefused() {
         refused.increment();
+    }
+
+    /** A turn that asked the primary classifier: whether it failed or missed its deadline. */
+    void recordPrimaryOutcome(boolean missed) {
+        primaryMisses.record(missed);
     }
 
     void recordClassifierTimeout() {
@@ -134,5 +141,15 @@ public final class EngineMetrics {
     /** Whether the failure-rate alarm is raised now. */
     public boolean failureAlarmRaised() {
         return failureRate.alarmRaised();
+    }
+
+    /** Share of the turns in the failure window whose primary classifier failed or missed its deadline. */
+    public double primaryMissRate() {
+        return primaryMisses.rate();
+    }
+
+    /** Whether {@link #primaryMissRate()} is above the failure-alarm threshold (with hysteresis). */
+    public boolean primaryMissAlarmRaised() {
+        return primaryMisses.alarmRaised();
     }
 }

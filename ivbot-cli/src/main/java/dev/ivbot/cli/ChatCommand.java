@@ -28,7 +28,7 @@ final class ChatCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        try (DialogEngine engine = options.engineBuilder(options.loadKnowledgeBase(), SessionStore.inMemory()).build()) {
+        try (EngineOptions owned = options; DialogEngine engine = options.engineBuilder(options.loadKnowledgeBase(), SessionStore.inMemory()).build()) {
             out.println("ivbot chat: " + engine.knowledgeBase() + ", classifier " + engine.primaryClassifier().name()
                     + ". Ask in Chinese or English; /new starts a new session, /quit leaves.");
             String session = newSession();

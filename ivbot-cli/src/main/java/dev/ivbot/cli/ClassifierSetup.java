@@ -36,9 +36,11 @@ final class ClassifierSetup {
         return OnnxIntentClassifier.builder().repository(repository).knowledgeBase(kb).build();
     }
 
+    /** Wires the model-based classifiers; the model goes to {@code owner}, which closes it after the engine. */
     static DialogEngine.Builder configureModel(DialogEngine.Builder builder, String kind, KnowledgeBase kb,
-            Path repository, PrintStream progress) {
+            Path repository, PrintStream progress, java.util.function.Consumer<AutoCloseable> owner) {
         OnnxIntentClassifier model = model(kb, repository, progress);
+        owner.accept(model);
         if (kind.equals("onnx")) {
             return builder.primaryClassifier(model);
         }

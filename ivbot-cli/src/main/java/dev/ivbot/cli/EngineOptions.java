@@ -10,8 +10,13 @@ import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
-/** The options every command that builds an engine shares: which KB and which classifier. */
-final class EngineOptions {
+/**
+ * The options every command that builds an engine shares: which KB and which classifier. It owns
+ * what {@link #engineBuilder} creates for the engine (the model) and the store handed to it, and
+ * closes them in {@link #close()}, after the command has closed its engine.
+ */
+final class EngineOptions implements AutoCloseable {
+    private final java.util.Deque<AutoCloseable> created = new java.util.ArrayDeque<>();
 
     /** Where the demo KB lives relative to the repository root (the launcher runs from there). */
     static final Path DEFAULT_KB = Path.of("examples", "hr-demo-kb");
@@ -55,6 +60,7 @@ final class EngineOptions {
     }
 
     DialogEngine.Builder engineBuilder(KnowledgeBase kb, SessionStore store) {
+        created.push(store);
         DialogEngine.Builder builder = DialogEngine.builder().knowledgeBase(kb).sessionStore(store);
         String name = classifierName();
         if (name.equals("rules")) {
@@ -62,7 +68,7 @@ final class EngineOptions {
         }
         Path repository = modelRepository(kb);
         try {
-            return ClassifierSetup.configureModel(builder, name, kb, repository, System.err);
+            return ClassifierSetup.configureModel(builder, name, kb, repository, System.err, created::push);
         } catch (RuntimeException | LinkageError e) {
             if (classifier != null) {
                 throw e; // asked for by name: say why it cannot be had
@@ -71,6 +77,24 @@ final class EngineOptions {
             // for this platform, say) that is the rules
             System.err.println("ivbot: the model is not available (" + e + "); using the rules");
             return builder.primaryClassifier(RuleClassifier.factory());
+        }
+    }
+
+    /** Takes {@code resource} to close in {@link #close()}. */
+    <T extends AutoCloseable> T own(T resource) {
+        created.push(resource);
+        return resource;
+    }
+
+    /** Closes the models and stores {@link #engineBuilder} was given or created, newest first. */
+    @Override
+    public void close() {
+        while (!created.isEmpty()) {
+            try {
+                created.pop().close();
+            } catch (Exception e) {
+                System.err.println("ivbot: closing " + e.getMessage() + " failed");
+            }
         }
     }
 }

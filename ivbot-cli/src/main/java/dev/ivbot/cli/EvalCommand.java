@@ -45,7 +45,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         // no classification cache: each line should be classified, not answered from an earlier line
         DialogEngine.Builder builder = options.engineBuilder(kb, SessionStore.inMemory()).classificationCacheSize(0);
-        try (DialogEngine engine = builder.build()) {
+        try (EngineOptions owned = options; DialogEngine engine = builder.build()) {
             out.println("kb: " + kb + ", classifier: " + engine.primaryClassifier().name() + ", data: " + data);
             Evaluator evaluator = new Evaluator(engine, out);
             // warm the JIT and the model's sessions so that latency is the steady state; throwaway

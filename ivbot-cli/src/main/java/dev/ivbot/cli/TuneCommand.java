@@ -128,6 +128,7 @@ final class TuneCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "confidence_threshold=%.3f clarify_margin=%.3f%n", best.threshold(), best.margin());
         } finally {
             memo.delegate.close();
+            options.close();
         }
         return 0;
     }
@@ -139,7 +140,7 @@ final class TuneCommand implements Callable<Integer> {
             return RuleClassifier.create(kb);
         }
         Path repository = options.modelRepository(kb);
-        OnnxIntentClassifier model = ClassifierSetup.model(kb, repository, System.err);
+        OnnxIntentClassifier model = options.own(ClassifierSetup.model(kb, repository, System.err));
         if (kind.equals("onnx")) {
             return model;
         }

@@ -1,7 +1,7 @@
 package dev.ivbot.internal;
 
 import dev.ivbot.Source;
-import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.spi.ClassifierStatus;
 import dev.ivbot.spi.Classification;
 import dev.ivbot.spi.ClassifierInput;
 import dev.ivbot.spi.IntentClassifier;
@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -17,6 +19,13 @@ import java.util.concurrent.Executor;
  * A weighted average of two classifiers' scores: the first (a model) decides with the second (fast
  * rules) as a second opinion. The second must be non-blocking: it runs on the calling thread while
  * the first's future completes.
+ *
+ * <p>When the two know different intents (a model trained on an earlier KB, rules built from the
+ * KB in force), the second's intents are the truth: an intent only the first knows (removed from
+ * the KB) is dropped from the ranking, and one only the second knows (just added) is scored by the
+ * second alone, until a model that knows it is swapped in.
+ *
+ * <p>Thread-safe. Owns neither part: {@link #close()} closes nothing.
  */
 public final class BlendedClassifier implements IntentClassifier {
     private final IntentClassifier first;
@@ -69,25 +78,35 @@ public final class BlendedClassifier implements IntentClassifier {
     }
 
     @Override
-    public IntentClassifier withKnowledgeBase(KnowledgeBase knowledgeBase) {
-        IntentClassifier a = first.withKnowledgeBase(knowledgeBase);
-        IntentClassifier b = second.withKnowledgeBase(knowledgeBase);
-        return a == first && b == second ? this : new BlendedClassifier(a, b, firstWeight);
+    public Optional<Set<String>> knownIntents() {
+        return second.knownIntents().or(first::knownIntents);
     }
 
     @Override
-    public void close() {
-        first.close();
-        second.close();
+    public ClassifierStatus status() {
+        ClassifierStatus s = first.status();
+        return new ClassifierStatus(s.serving(), version(), s.trainedOnFingerprint(), s.training(), s.lastRefusal());
     }
 
+    /** Closes nothing: the parts belong to whoever created them. */
+    @Override
+    public void close() {}
+
     private Classification blend(Classification a, Classification b) {
+        Set<String> firstKnows = first.knownIntents().orElse(null);
+        Set<String> secondKnows = second.knownIntents().orElse(null);
         Map<String, Double> scores = new HashMap<>();
         for (ScoredIntent s : a.ranked()) {
-            scores.merge(s.intent(), firstWeight * s.score(), Double::sum);
+            boolean removed = secondKnows != null && firstKnows != null && firstKnows.contains(s.intent())
+                    && !secondKnows.contains(s.intent());
+            if (!removed) {
+                scores.merge(s.intent(), firstWeight * s.score(), Double::sum);
+            }
         }
         for (ScoredIntent s : b.ranked()) {
-            scores.merge(s.intent(), (1 - firstWeight) * s.score(), Double::sum);
+            boolean unknownToFirst = firstKnows != null && secondKnows != null && secondKnows.contains(s.intent())
+                    && !firstKnows.contains(s.intent());
+            scores.merge(s.intent(), (unknownToFirst ? 1 : 1 - firstWeight) * s.score(), Double::sum);
         }
         List<ScoredIntent> ranked = new ArrayList<>(scores.size());
         scores.forEach((intent, score) -> ranked.add(new ScoredIntent(intent, score)));

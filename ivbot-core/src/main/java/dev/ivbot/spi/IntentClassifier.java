@@ -2,6 +2,8 @@ package dev.ivbot.spi;
 
 import dev.ivbot.Source;
 import dev.ivbot.kb.KnowledgeBase;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -12,6 +14,12 @@ import java.util.concurrent.Executor;
  * true (a rule engine that answers in microseconds), and otherwise {@link #classifyAsync} with a
  * deadline: a classifier that misses it gives way to the secondary classifier. A classifier that
  * batches requests overrides {@link #classifyAsync} to complete the future from its batch thread.
+ *
+ * <p><b>Ownership.</b> Whoever creates a classifier closes it, and nothing else does. The engine
+ * closes only the classifiers it built itself from a {@link dev.ivbot.DialogEngine.ClassifierSpec}
+ * (on a KB reload it builds new ones from the spec and closes the old ones once no turn uses them);
+ * an instance handed to the builder stays its creator's, who closes it after the engine. A
+ * {@linkplain #blend blend} owns neither of its parts.
  *
  * <p>Implementations must be thread-safe.
  */
@@ -42,22 +50,28 @@ public interface IntentClassifier extends AutoCloseable {
     }
 
     /**
-     * The classifier to use with a reloaded knowledge base. A classifier built from the KB (rules)
-     * returns a new instance; one with its own model lifecycle returns {@code this}. The engine
-     * closes the old instance when it differs from the returned one.
+     * The intents this classifier can rank, when that can differ from the KB's (a model trained on
+     * an earlier version of the KB); empty when it ranks every intent of the KB it was built from.
+     * A blend scores an intent the first classifier does not know by the second opinion alone.
      */
-    default IntentClassifier withKnowledgeBase(KnowledgeBase knowledgeBase) {
-        return this;
+    default Optional<Set<String>> knownIntents() {
+        return Optional.empty();
     }
 
-    /** Releases what the classifier created (native sessions, threads). Idempotent. */
+    /** What the classifier reports to health checks; the default is always serving. */
+    default ClassifierStatus status() {
+        return ClassifierStatus.serving(version());
+    }
+
+    /** Releases what the classifier created (native sessions, threads), nothing it was given. Idempotent. */
     @Override
     default void close() {}
 
     /**
      * A classifier whose scores are {@code firstWeight} times {@code first}'s plus the rest times
      * {@code secondOpinion}'s, for a model that takes fast rules as a second opinion. The second
-     * opinion must be {@linkplain #isNonBlocking() non-blocking}; closing the blend closes both.
+     * opinion must be {@linkplain #isNonBlocking() non-blocking}. The blend owns neither part: closing
+     * it closes nothing, the parts' creators close them.
      */
     static IntentClassifier blend(IntentClassifier first, IntentClassifier secondOpinion, double firstWeight) {
         return new dev.ivbot.internal.BlendedClassifier(first, secondOpinion, firstWeight);

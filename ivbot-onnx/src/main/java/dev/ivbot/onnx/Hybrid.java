@@ -15,6 +15,8 @@ import java.util.Objects;
  * DialogEngine engine = Hybrid.configure(DialogEngine.builder().knowledgeBase(kb), model).build();
  * }</pre>
  *
+ * <p>To retrain the model when the KB's examples change, use {@link ModelLifecycle#hybrid()}.
+ *
  * <p>Stateless and thread-safe.
  */
 public final class Hybrid {
@@ -26,7 +28,8 @@ public final class Hybrid {
 
     /**
      * Sets the primary (model blended with rules) and secondary (rules) classifiers. The engine
-     * owns {@code model} from {@code build()} on and closes it.
+     * builds and closes the blend and the rules for each KB it serves; {@code model} stays the
+     * caller's: close it after the engine.
      */
     public static DialogEngine.Builder configure(DialogEngine.Builder builder, OnnxIntentClassifier model) {
         return configure(builder, model, MODEL_WEIGHT);

@@ -72,6 +72,8 @@ public final class ModelTrainer {
     static final double LARGE_LEARNING_RATE = 0.01;
     /** An external dev set with at least this many lines per intent replaces the hold-out from the KB. */
     static final int DEV_LINES_PER_INTENT = 5;
+    /** The manifest field with {@link #trainingFingerprint(KnowledgeBase)} of the KB a version was trained on. */
+    static final String TRAINING_FINGERPRINT = "trainingFingerprint";
 
     private final String model;
     private final PrintStream progress;
@@ -100,6 +102,37 @@ public final class ModelTrainer {
     }
 
     /**
+     * A fingerprint of what training reads from a KB: the intents and their examples, in order.
+     * An edit that leaves it unchanged (answers, messages, slot synonyms, rules, settings) needs no
+     * new model version.
+     */
+    public static String trainingFingerprint(KnowledgeBase kb) {
+        Objects.requireNonNull(kb, "kb");
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (Intent intent : kb.intents().values()) {
+                update(sha, "intent", intent.id());
+                for (String e : intent.examplesZh()) {
+                    update(sha, "zh", e);
+                }
+                for (String e : intent.examplesEn()) {
+                    update(sha, "en", e);
+                }
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
+    }
+
+    private static void update(java.security.MessageDigest sha, String kind, String value) {
+        sha.update(kind.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(value.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+    }
+
+    /**
      * Trains and publishes {@code <repository>/<model>/<next version>/} (written to a dot-folder and
      * renamed into place, so a watching classifier never sees half a version).
      *
@@ -121,7 +154,7 @@ public final class ModelTrainer {
             manifest.put("format", 1).put("kind", ModelVersion.KIND_HEAD).put("model", model).put("version", version)
                     .put("labels", ModelVersion.LABELS).put("gate", "gate.jsonl")
                     .put("created", Instant.now().toString()).put("kb", kb.name())
-                    .put("kbFingerprint", kb.fingerprint());
+                    .put("kbFingerprint", kb.fingerprint()).put(TRAINING_FINGERPRINT, trainingFingerprint(kb));
             ObjectNode encoders = manifest.putObject("encoders");
             ObjectNode heads = manifest.putObject("heads");
             ObjectNode metrics = manifest.putObject("metrics");

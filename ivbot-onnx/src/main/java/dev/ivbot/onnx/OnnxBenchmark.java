@@ -88,6 +88,7 @@ public final class OnnxBenchmark {
             questions.addAll(intent.examplesEn());
         }
         OnnxIntentClassifier.Builder b = OnnxIntentClassifier.builder().knowledgeBase(o.kb()).watch(false)
+                .trainIfMissing(true)
                 .pollInterval(Duration.ZERO).intraOpThreads(o.intraOpThreads()).workers(o.workers());
         if (o.repository() != null) {
             b.repository(o.repository());
@@ -154,7 +155,7 @@ public final class OnnxBenchmark {
             model.release();
         }
 
-        try (DialogEngine engine = DialogEngine.builder().knowledgeBase(o.kb()).primaryClassifier(classifier)
+        try (classifier; DialogEngine engine = DialogEngine.builder().knowledgeBase(o.kb()).primaryClassifier(classifier)
                 .classificationCacheSize(0).build()) {
             AtomicLong errors = new AtomicLong();
             // saturation: closed loop with many clients

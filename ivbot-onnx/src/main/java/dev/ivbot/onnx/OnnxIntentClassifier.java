@@ -2,44 +2,28 @@ package dev.ivbot.onnx;
 
 import dev.ivbot.IvbotException;
 import dev.ivbot.Source;
+import dev.ivbot.internal.FolderWatcher;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.onnx.internal.Batcher;
 import dev.ivbot.onnx.internal.ModelVersion;
-import dev.ivbot.onnx.internal.Scoring;
+import dev.ivbot.onnx.internal.VersionManager;
 import dev.ivbot.spi.Classification;
 import dev.ivbot.spi.ClassifierInput;
+import dev.ivbot.spi.ClassifierStatus;
 import dev.ivbot.spi.IntentClassifier;
-import dev.ivbot.text.TextNormalizer;
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,18 +37,23 @@ import org.slf4j.LoggerFactory;
  * loaded, warmed up and checked on the gate set: its macro-F1 may not fall more than
  * {@link Builder#gateTolerance(double)} below the serving version's on the same set. It is then
  * swapped in atomically; batches in flight finish on the old version, which closes after them. A
- * version that fails to load (corrupt ONNX, other labels, a tokenizer that does not fit the model)
- * or fails the gate is refused with a reason and the old version keeps serving. Each outcome is a
+ * version that fails to load (corrupt ONNX, a tokenizer that does not fit the model), has labels
+ * other than the serving version's or the served KB's intents ({@link #useKnowledgeBase}), or
+ * fails the gate is refused with a reason and the old version keeps serving. Each outcome is a
  * {@link ModelEvent} for the {@link ModelListener} and a count in {@link #metrics()}.
  *
  * <pre>{@code
- * try (DialogEngine engine = DialogEngine.builder()
+ * try (OnnxIntentClassifier model = OnnxIntentClassifier.builder().repository(Path.of(".ivbot/models"))
+ *         .knowledgeBase(kb).build();
+ *      DialogEngine engine = DialogEngine.builder()
  *         .knowledgeBase(kb)
- *         .primaryClassifier(OnnxIntentClassifier.builder().repository(Path.of(".ivbot/models"))
- *                 .knowledgeBase(kb).build())
- *         .secondaryClassifier(RuleClassifier.factory())
+ *         .primaryClassifier(model)                       // stays ours: closed after the engine
+ *         .secondaryClassifier(RuleClassifier.factory())  // built and closed by the engine
  *         .build()) { ... }
  * }</pre>
+ *
+ * <p>{@link Builder#build()} only loads; it trains nothing unless {@link Builder#trainIfMissing}
+ * asks for a first version. To retrain on KB edits while serving, use {@link ModelLifecycle}.
  *
  * <p>Thread-safe. {@link #close()} stops the batch workers and the watcher and closes the sessions
  * once no batch uses them.
@@ -83,66 +72,31 @@ public final class OnnxIntentClassifier implements IntentClassifier {
 
     private final Path repository;
     private final String model;
-    private final int intraOpThreads;
-    private final double gateTolerance;
-    private final @Nullable List<LabeledText> gateSet;
-    private final KnowledgeBase.Settings settings;
-    private final ModelListener listener;
-    private final Clock clock;
     private final @Nullable Path temporaryRepository;
-    private final AtomicReference<ModelVersion> serving = new AtomicReference<>();
+    private final VersionManager versions;
     private final Batcher batcher;
-    private final Object reloadLock = new Object();
-    private final Deque<Path> history = new ArrayDeque<>();
-    /** Versions not to pick up again: refused (with the manifest time they had) or rolled back from. */
-    private final Map<String, FileTime> excluded = new HashMap<>();
-    private final Map<String, Double> servingF1 = new HashMap<>();
-    private final AtomicLong loaded = new AtomicLong();
-    private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong rolledBack = new AtomicLong();
+    private final @Nullable FolderWatcher watcher;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final @Nullable ScheduledExecutorService scheduler;
-    private final @Nullable WatchService watchService;
-    private final @Nullable Thread watcher;
 
     private OnnxIntentClassifier(Builder b, Path repository, @Nullable Path temporaryRepository) {
         this.repository = repository;
         this.model = b.model;
-        this.intraOpThreads = b.intraOpThreads;
-        this.gateTolerance = b.gateTolerance;
-        this.gateSet = b.gateSet;
-        this.settings = b.knowledgeBase != null ? b.knowledgeBase.settings() : KnowledgeBase.Settings.DEFAULT;
-        this.listener = b.listener;
-        this.clock = b.clock;
         this.temporaryRepository = temporaryRepository;
-        loadInitial();
-        this.batcher = new Batcher(b.maxBatch, b.maxWait.toNanos(), b.workers, b.queueCapacity, this::acquire);
-        if (!b.pollInterval.isZero()) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ivbot-onnx-poll"));
-            long ms = b.pollInterval.toMillis();
-            scheduler.scheduleWithFixedDelay(this::reloadQuietly, ms, ms, TimeUnit.MILLISECONDS);
-        } else {
-            scheduler = null;
-        }
-        WatchService ws = null;
-        Thread wt = null;
-        if (b.watch) {
+        this.versions = new VersionManager(repository, b.model, b.intraOpThreads, b.gateTolerance, b.gateSet,
+                b.knowledgeBase, b.listener, b.clock);
+        this.batcher = new Batcher(b.maxBatch, b.maxWait.toNanos(), b.workers, b.queueCapacity, versions::acquire);
+        if (b.watch || !b.pollInterval.isZero()) {
+            Path dir = repository.resolve(model);
             try {
-                Path dir = repository.resolve(model);
                 Files.createDirectories(dir);
-                ws = FileSystems.getDefault().newWatchService();
-                dir.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                        StandardWatchEventKinds.ENTRY_DELETE);
-                WatchService service = ws;
-                long debounce = b.watchDebounce.toMillis();
-                wt = daemon(() -> watch(service, debounce), "ivbot-onnx-watch");
-                wt.start();
             } catch (IOException e) {
-                LOG.warn("cannot watch {} ({}); relying on polling", repository.resolve(model), e.toString());
+                LOG.warn("cannot create {} ({}); not watching it", dir, e.toString());
             }
+            this.watcher = FolderWatcher.start(dir, this::reloadQuietly, b.pollInterval, b.watch, b.watchDebounce,
+                    "ivbot-onnx-watch");
+        } else {
+            this.watcher = null;
         }
-        this.watchService = ws;
-        this.watcher = wt;
     }
 
     public static Builder builder() {
@@ -181,15 +135,31 @@ public final class OnnxIntentClassifier implements IntentClassifier {
 
     @Override
     public String version() {
-        ModelVersion v = serving.get();
+        ModelVersion v = versions.serving();
         return v == null ? "closed" : model + "/" + v.version();
+    }
+
+    /** The serving version's labels: a blend scores a KB intent it lacks by the rules alone. */
+    @Override
+    public Optional<Set<String>> knownIntents() {
+        ModelVersion v = versions.serving();
+        return Optional.of(v == null ? Set.of() : Set.copyOf(v.labels()));
+    }
+
+    @Override
+    public ClassifierStatus status() {
+        ModelVersion v = versions.serving();
+        ModelEvent refusal = versions.lastRefusal();
+        String refused = refusal == null ? null : "version " + refusal.version() + ": " + refusal.reason();
+        return new ClassifierStatus(v != null && !closed.get(), version(),
+                v == null ? null : v.manifest().path("kbFingerprint").asText(null), false, refused);
     }
 
     // ------------------------------------------------------------------ operations
 
     /** The name of the version folder now serving ({@code "closed"} after {@link #close()}). */
     public String servingVersion() {
-        ModelVersion v = serving.get();
+        ModelVersion v = versions.serving();
         return v == null ? "closed" : v.version();
     }
 
@@ -198,32 +168,34 @@ public final class OnnxIntentClassifier implements IntentClassifier {
         return repository;
     }
 
+    /** The model's folder name in the repository. */
+    public String model() {
+        return model;
+    }
+
     public ModelMetrics metrics() {
-        return new ModelMetrics(servingVersion(), loaded.get(), refused.get(), rolledBack.get(),
-                batcher.requests.get(), batcher.batches.get(), batcher.failed.get());
+        return new ModelMetrics(servingVersion(), versions.loadedCount(), versions.refusedCount(),
+                versions.rolledBackCount(), batcher.requests.get(), batcher.batches.get(), batcher.failed.get());
+    }
+
+    /**
+     * Tells the classifier which KB it now serves: a new version trained on exactly its intents may
+     * replace one with other labels (intents added or removed), and the gate scores with its
+     * threshold and margin.
+     */
+    public void useKnowledgeBase(KnowledgeBase knowledgeBase) {
+        versions.useKnowledgeBase(Objects.requireNonNull(knowledgeBase, "knowledgeBase"));
     }
 
     /**
      * Loads the newest version if it is newer than the serving one and not refused before, gates it
      * and swaps it in. Returns what happened: {@code LOADED}, {@code REFUSED} (the reason says why;
      * the old version still serves) or {@code UNCHANGED}.
+     *
+     * @throws ClassifierClosedException after {@link #close()}
      */
     public ModelEvent reload() {
-        synchronized (reloadLock) {
-            ensureOpen();
-            ModelVersion current = serving.get();
-            Optional<Path> newest = ModelRepository.newest(repository, model);
-            if (newest.isEmpty() || newest.get().getFileName().toString().equals(current.version())) {
-                return unchanged(current, "no newer version");
-            }
-            Path dir = newest.get();
-            String name = dir.getFileName().toString();
-            FileTime stamp = stamp(dir);
-            if (excluded.containsKey(name) && Objects.equals(excluded.get(name), stamp)) {
-                return unchanged(current, "version " + name + " was refused or rolled back before");
-            }
-            return tryLoad(dir, current, stamp);
-        }
+        return versions.reload();
     }
 
     /**
@@ -233,28 +205,19 @@ public final class OnnxIntentClassifier implements IntentClassifier {
      * @throws ModelLoadException if there is no earlier version or it no longer loads
      */
     public ModelEvent rollback() {
-        synchronized (reloadLock) {
-            ensureOpen();
-            ModelVersion current = serving.get();
-            Path previous = history.peekLast();
-            if (previous == null) {
-                throw new ModelLoadException(current.version(), "no earlier version to roll back to");
-            }
-            ModelVersion candidate = ModelVersion.load(previous, intraOpThreads);
-            warmUp(candidate);
-            history.pollLast();
-            excluded.put(current.version(), stamp(current.dir()));
-            swap(candidate);
-            rolledBack.incrementAndGet();
-            return emit(new ModelEvent(ModelEvent.Type.ROLLED_BACK, model, candidate.version(), current.version(),
-                    "rollback requested", Double.NaN, Double.NaN, clock.instant()));
-        }
+        return versions.rollback();
     }
 
-    @Override
-    public IntentClassifier withKnowledgeBase(KnowledgeBase knowledgeBase) {
-        // the model has its own lifecycle: a KB edit reaches it through ./ivbot train and a reload
-        return this;
+    /** The training fingerprint in the serving version's manifest, if it has one. */
+    Optional<String> servingTrainingFingerprint() {
+        ModelVersion v = versions.serving();
+        return v == null ? Optional.empty()
+                : Optional.ofNullable(v.manifest().path(ModelTrainer.TRAINING_FINGERPRINT).asText(null));
+    }
+
+    /** What happened to a version when it was last gated. */
+    Optional<ModelEvent> outcome(String version) {
+        return versions.outcome(version);
     }
 
     @Override
@@ -262,191 +225,17 @@ public final class OnnxIntentClassifier implements IntentClassifier {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-        }
-        if (watchService != null) {
-            try {
-                watchService.close();
-            } catch (IOException e) {
-                // closing anyway
-            }
-        }
         if (watcher != null) {
-            watcher.interrupt();
+            watcher.close();
         }
         batcher.close();
-        synchronized (reloadLock) {
-            ModelVersion v = serving.getAndSet(null);
-            if (v != null) {
-                v.release();
-            }
-        }
+        versions.close();
         if (temporaryRepository != null) {
             deleteTree(temporaryRepository);
         }
     }
 
     // ------------------------------------------------------------------ internals
-
-    private void loadInitial() {
-        List<Path> versions = new ArrayList<>(ModelRepository.versions(repository, model));
-        if (versions.isEmpty()) {
-            throw new ModelLoadException("(none)", "no model version under " + repository.resolve(model)
-                    + "; run ./ivbot train --kb DIR --out " + repository);
-        }
-        ModelLoadException last = null;
-        for (int i = versions.size() - 1; i >= 0; i--) {
-            Path dir = versions.get(i);
-            try {
-                ModelVersion v = ModelVersion.load(dir, intraOpThreads);
-                warmUp(v);
-                serving.set(v);
-                loaded.incrementAndGet();
-                emit(new ModelEvent(ModelEvent.Type.LOADED, model, v.version(), null, "first version loaded",
-                        Double.NaN, Double.NaN, clock.instant()));
-                return;
-            } catch (ModelLoadException e) {
-                last = e;
-                refused.incrementAndGet();
-                excluded.put(dir.getFileName().toString(), stamp(dir));
-                emit(new ModelEvent(ModelEvent.Type.REFUSED, model, e.version(), null, e.reason(), Double.NaN,
-                        Double.NaN, clock.instant()));
-            }
-        }
-        throw last;
-    }
-
-    private ModelEvent tryLoad(Path dir, ModelVersion current, @Nullable FileTime stamp) {
-        String name = dir.getFileName().toString();
-        ModelVersion candidate;
-        try {
-            candidate = ModelVersion.load(dir, intraOpThreads);
-        } catch (ModelLoadException e) {
-            return refuse(name, current, e.reason(), Double.NaN, Double.NaN, stamp);
-        }
-        try {
-            if (!candidate.labels().equals(current.labels())) {
-                Set<String> added = new HashSet<>(candidate.labels());
-                added.removeAll(current.labels());
-                Set<String> removed = new HashSet<>(current.labels());
-                removed.removeAll(candidate.labels());
-                candidate.release();
-                return refuse(name, current, "its label set differs from the serving version " + current.version()
-                        + " (added " + added + ", removed " + removed + ")", Double.NaN, Double.NaN, stamp);
-            }
-            warmUp(candidate);
-            List<LabeledText> gate = gateSet != null ? gateSet : current.gateSet();
-            double f1 = Double.NaN;
-            double base = Double.NaN;
-            if (!gate.isEmpty()) {
-                f1 = macroF1(candidate, gate);
-                String key = current.version() + "@" + System.identityHashCode(gate);
-                Double cached = servingF1.get(key);
-                base = cached != null ? cached : macroF1(current, gate);
-                servingF1.put(key, base);
-                if (f1 < base - gateTolerance) {
-                    candidate.release();
-                    return refuse(name, current, String.format(java.util.Locale.ROOT,
-                            "gate: macro-F1 %.4f is more than %.2f below the serving version's %.4f on %d gate texts",
-                            f1, gateTolerance, base, gate.size()), f1, base, stamp);
-                }
-            }
-            history.addLast(current.dir());
-            swap(candidate);
-            loaded.incrementAndGet();
-            return emit(new ModelEvent(ModelEvent.Type.LOADED, model, name, current.version(),
-                    gate.isEmpty() ? "loaded (no gate set)" : "gate passed", f1, base, clock.instant()));
-        } catch (RuntimeException e) {
-            if (!candidate.isClosed() && serving.get() != candidate) {
-                candidate.release();
-            }
-            return refuse(name, current, "failed while warming up or gating: " + e, Double.NaN, Double.NaN, stamp);
-        }
-    }
-
-    private ModelEvent refuse(String name, ModelVersion current, String reason, double f1, double base,
-            @Nullable FileTime stamp) {
-        refused.incrementAndGet();
-        excluded.put(name, stamp);
-        LOG.warn("model {} version {} refused: {}; version {} keeps serving", model, name, reason, current.version());
-        return emit(new ModelEvent(ModelEvent.Type.REFUSED, model, name, current.version(), reason, f1, base,
-                clock.instant()));
-    }
-
-    private ModelEvent unchanged(ModelVersion current, String reason) {
-        return new ModelEvent(ModelEvent.Type.UNCHANGED, model, current.version(), current.version(), reason,
-                Double.NaN, Double.NaN, clock.instant());
-    }
-
-    private void swap(ModelVersion next) {
-        ModelVersion old = serving.getAndSet(next);
-        if (old != null) {
-            old.release(); // closes now, or when the last batch on it finishes
-        }
-    }
-
-    /** The serving version with a reference taken; retried if a swap closed it in between. */
-    private ModelVersion acquire() {
-        while (true) {
-            ModelVersion v = serving.get();
-            if (v == null) {
-                throw new IvbotException("the ONNX classifier is closed");
-            }
-            if (v.retain()) {
-                return v;
-            }
-        }
-    }
-
-    private static void warmUp(ModelVersion v) {
-        try {
-            for (dev.ivbot.Language lang : dev.ivbot.Language.values()) {
-                String text = lang == dev.ivbot.Language.ZH ? "年假有几天" : "how many days of annual leave";
-                v.classify(List.of(new ClassifierInput(text, TextNormalizer.normalize(text), lang)));
-            }
-        } catch (Exception e) {
-            throw new ModelLoadException(v.version(), "warm-up failed: " + e, e);
-        }
-    }
-
-    private double macroF1(ModelVersion v, List<LabeledText> gate) {
-        List<String> expected = new ArrayList<>();
-        List<@Nullable String> answered = new ArrayList<>();
-        Map<dev.ivbot.Language, List<LabeledText>> byLanguage = new HashMap<>();
-        for (LabeledText t : gate) {
-            byLanguage.computeIfAbsent(t.language(), k -> new ArrayList<>()).add(t);
-        }
-        try {
-            for (List<LabeledText> group : byLanguage.values()) {
-                for (int i = 0; i < group.size(); i += 32) {
-                    List<LabeledText> part = group.subList(i, Math.min(group.size(), i + 32));
-                    List<ClassifierInput> inputs = new ArrayList<>();
-                    for (LabeledText t : part) {
-                        inputs.add(new ClassifierInput(t.text(), TextNormalizer.normalize(t.text()), t.language()));
-                    }
-                    List<Classification> out = v.classify(inputs);
-                    for (int j = 0; j < part.size(); j++) {
-                        expected.add(part.get(j).intent());
-                        answered.add(Scoring.answered(out.get(j), settings.confidenceThreshold(),
-                                settings.clarifyMargin()));
-                    }
-                }
-            }
-        } catch (Exception e) {
-            throw new ModelLoadException(v.version(), "gate evaluation failed: " + e, e);
-        }
-        return Scoring.figures(expected, answered, LabeledText.OOS).macroF1();
-    }
-
-    private ModelEvent emit(ModelEvent event) {
-        try {
-            listener.onEvent(event);
-        } catch (RuntimeException e) {
-            LOG.warn("model listener failed on {}: {}", event, e.toString());
-        }
-        return event;
-    }
 
     private void reloadQuietly() {
         try {
@@ -456,43 +245,6 @@ public final class OnnxIntentClassifier implements IntentClassifier {
         } catch (RuntimeException e) {
             LOG.warn("model reload failed: {}", e.toString());
         }
-    }
-
-    private void watch(WatchService service, long debounceMillis) {
-        try {
-            while (!closed.get()) {
-                WatchKey key = service.take();
-                // let a burst of file events (a copy in progress) settle before loading
-                do {
-                    key.pollEvents();
-                    key.reset();
-                } while ((key = service.poll(debounceMillis, TimeUnit.MILLISECONDS)) != null);
-                reloadQuietly();
-            }
-        } catch (InterruptedException | ClosedWatchServiceException e) {
-            // closing
-        }
-    }
-
-    private static @Nullable FileTime stamp(Path dir) {
-        try {
-            Path manifest = dir.resolve(ModelVersion.MANIFEST);
-            return Files.getLastModifiedTime(Files.exists(manifest) ? manifest : dir);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed.get()) {
-            throw new IvbotException("the ONNX classifier is closed");
-        }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     private static void deleteTree(Path dir) {
@@ -514,10 +266,11 @@ public final class OnnxIntentClassifier implements IntentClassifier {
      * {@link #build()} leaves the builder reusable. Not thread-safe.
      */
     public static final class Builder {
-        private @Nullable Path repository;
-        private String model = ModelRepository.DEFAULT_MODEL;
-        private @Nullable KnowledgeBase knowledgeBase;
-        private @Nullable ModelTrainer trainer;
+        // package-private: ModelLifecycle reads where it trains to
+        @Nullable Path repository;
+        String model = ModelRepository.DEFAULT_MODEL;
+        @Nullable KnowledgeBase knowledgeBase;
+        @Nullable ModelTrainer trainer;
         private int maxBatch = DEFAULT_MAX_BATCH;
         private Duration maxWait = DEFAULT_MAX_WAIT;
         private int workers = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
@@ -528,6 +281,7 @@ public final class OnnxIntentClassifier implements IntentClassifier {
         private ModelListener listener = ModelListener.noop();
         private Clock clock = Clock.systemUTC();
         private boolean watch = true;
+        private boolean trainIfMissing;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private Duration watchDebounce = Duration.ofMillis(500);
 
@@ -545,17 +299,26 @@ public final class OnnxIntentClassifier implements IntentClassifier {
         }
 
         /**
-         * The KB: its threshold and margin score the gate, and a first version is trained from it
-         * when the repository has none (or no repository is given).
+         * The KB: its threshold and margin score the gate, its intents are a label set a new version
+         * may have, and {@link #trainIfMissing} trains a first version from it.
          */
         public Builder knowledgeBase(KnowledgeBase knowledgeBase) {
             this.knowledgeBase = Objects.requireNonNull(knowledgeBase, "knowledgeBase");
             return this;
         }
 
-        /** The trainer used when a first version must be trained; default {@code ModelTrainer.builder().build()}. */
+        /** The trainer {@link #trainIfMissing} uses; default {@code ModelTrainer.builder().build()}. */
         public Builder trainer(ModelTrainer trainer) {
             this.trainer = Objects.requireNonNull(trainer, "trainer");
+            return this;
+        }
+
+        /**
+         * Whether {@link #build()} trains a first version from {@link #knowledgeBase} when the
+         * repository has none (seconds on a CPU); default false: {@code build()} only loads.
+         */
+        public Builder trainIfMissing(boolean trainIfMissing) {
+            this.trainIfMissing = trainIfMissing;
             return this;
         }
 
@@ -651,16 +414,20 @@ public final class OnnxIntentClassifier implements IntentClassifier {
         }
 
         /**
-         * Loads the newest version that loads (training one from the KB first if there is none).
+         * Loads the newest version that loads (with {@link #trainIfMissing}, training one from the KB
+         * first if there is none).
          *
          * @throws ModelLoadException if no version can be loaded
          */
         public OnnxIntentClassifier build() {
             Path repo = repository;
             Path temporary = null;
+            if (trainIfMissing && knowledgeBase == null) {
+                throw new IllegalStateException("trainIfMissing needs the knowledgeBase to train from");
+            }
             if (repo == null) {
-                if (knowledgeBase == null) {
-                    throw new IllegalStateException("repository or knowledgeBase is required");
+                if (!trainIfMissing) {
+                    throw new IllegalStateException("repository is required (or trainIfMissing with a knowledgeBase)");
                 }
                 try {
                     temporary = Files.createTempDirectory("ivbot-models");
@@ -669,11 +436,18 @@ public final class OnnxIntentClassifier implements IntentClassifier {
                 }
                 repo = temporary;
             }
-            if (ModelRepository.versions(repo, model).isEmpty() && knowledgeBase != null) {
+            if (trainIfMissing && ModelRepository.versions(repo, model).isEmpty()) {
                 ModelTrainer t = trainer != null ? trainer : ModelTrainer.builder().model(model).build();
                 t.train(knowledgeBase, repo);
             }
-            return new OnnxIntentClassifier(this, repo, temporary);
+            try {
+                return new OnnxIntentClassifier(this, repo, temporary);
+            } catch (RuntimeException | Error e) {
+                if (temporary != null) {
+                    deleteTree(temporary);
+                }
+                throw e;
+            }
         }
     }
 }

@@ -20,6 +20,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -33,7 +35,7 @@ import java.util.Map;
  * from general, non-HR questions shipped with this module ({@code background-*.txt}), so that an
  * out-of-scope question puts its mass there and scores low on every intent.
  *
- * <p>Rebuilt from each reloaded KB ({@link #withKnowledgeBase}). Immutable and thread-safe; never
+ * <p>Rebuilt from each reloaded KB when the engine was given {@link #factory()}. Immutable and thread-safe; never
  * blocks, so the engine calls it on the request thread.
  */
 public final class RuleClassifier implements IntentClassifier {
@@ -210,9 +212,10 @@ public final class RuleClassifier implements IntentClassifier {
         return "kb-" + knowledgeBase.fingerprint();
     }
 
+    /** Exactly the intents of the KB it was built from. */
     @Override
-    public IntentClassifier withKnowledgeBase(KnowledgeBase kb) {
-        return kb == knowledgeBase ? this : new RuleClassifier(kb);
+    public Optional<Set<String>> knownIntents() {
+        return Optional.of(knowledgeBase.intents().keySet());
     }
 
     @Override

@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code GET /}</td><td>the chat page</td></tr>
  * </table>
  *
- * <p>Thread-safe. {@link #close()} stops Jetty, then closes the engine (and with it the store and
- * classifiers).
+ * <p>Thread-safe. {@link #close()} stops Jetty and the KB watcher, then closes the engine, the model
+ * and the store, in that order: each after everything that uses it.
  */
 public final class ChatServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChatServer.class);
@@ -53,13 +53,17 @@ public final class ChatServer implements AutoCloseable {
     private final DialogEngine engine;
     private final PrometheusMeterRegistry registry;
     private final @Nullable KnowledgeBaseWatcher watcher;
+    private final Classifiers.Setup classifiers;
+    private final SessionStore store;
     private final Server jetty;
     private final URI uri;
 
-    private ChatServer(ServerConfig config, DialogEngine engine, PrometheusMeterRegistry registry,
-            @Nullable KnowledgeBaseWatcher watcher, Server jetty, URI uri) {
+    private ChatServer(ServerConfig config, DialogEngine engine, Classifiers.Setup classifiers, SessionStore store,
+            PrometheusMeterRegistry registry, @Nullable KnowledgeBaseWatcher watcher, Server jetty, URI uri) {
         this.config = config;
         this.engine = engine;
+        this.classifiers = classifiers;
+        this.store = store;
         this.registry = registry;
         this.watcher = watcher;
         this.jetty = jetty;
@@ -97,14 +101,21 @@ public final class ChatServer implements AutoCloseable {
                                 LOG.info("failure-rate alarm cleared: {} of {} turns failed", String.format("%.1f%%", rate * 100), turns);
                             }
                         });
-        String classifiers;
+        Classifiers.Setup classifiers;
         try {
             classifiers = Classifiers.configure(builder, config, kb);
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
-        DialogEngine engine = builder.build();
+        DialogEngine engine;
+        try {
+            engine = builder.build();
+        } catch (RuntimeException e) {
+            classifiers.close();
+            store.close();
+            throw e;
+        }
         KnowledgeBaseWatcher watcher = null;
         Server jetty = null;
         try {
@@ -135,7 +146,7 @@ public final class ChatServer implements AutoCloseable {
             ServletHolder api = new ServletHolder("api", new ApiServlet(engine, verifier));
             api.setAsyncSupported(true); // a turn waits for Redis or the model without holding a Jetty thread
             context.addServlet(api, "/api/*");
-            context.addServlet(new ServletHolder("health", new HealthServlet(engine, classifiers)), "/health");
+            context.addServlet(new ServletHolder("health", new HealthServlet(engine, classifiers.description())), "/health");
             context.addServlet(new ServletHolder("metrics", new MetricsServlet(registry, metrics)), "/metrics");
             if (config.devLogin()) {
                 context.addServlet(new ServletHolder("dev-login", new DevLoginServlet(config)), "/dev/login");
@@ -148,8 +159,8 @@ public final class ChatServer implements AutoCloseable {
             String host = config.host().equals("0.0.0.0") ? "localhost" : config.host();
             URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort());
             LOG.info("ivbot chat server on {} ({}, KB '{}', {} intents, classifier: {})", uri, config, kb.name(),
-                    kb.intents().size(), classifiers);
-            return new ChatServer(config, engine, registry, watcher, jetty, uri);
+                    kb.intents().size(), classifiers.description());
+            return new ChatServer(config, engine, classifiers, store, registry, watcher, jetty, uri);
         } catch (Exception | Error e) {
             if (jetty != null) {
                 try {
@@ -162,6 +173,8 @@ public final class ChatServer implements AutoCloseable {
                 watcher.close();
             }
             engine.close();
+            classifiers.close();
+            store.close();
             throw e;
         }
     }
@@ -203,6 +216,11 @@ public final class ChatServer implements AutoCloseable {
         return engine;
     }
 
+    /** The model lifecycle when the server serves a model (hybrid), else empty. */
+    public java.util.Optional<dev.ivbot.onnx.ModelLifecycle> model() {
+        return java.util.Optional.ofNullable(classifiers.model());
+    }
+
     public ServerConfig config() {
         return config;
     }
@@ -227,6 +245,8 @@ public final class ChatServer implements AutoCloseable {
             watcher.close();
         }
         engine.close();
+        classifiers.close();
+        store.close();
         registry.close();
     }
 }

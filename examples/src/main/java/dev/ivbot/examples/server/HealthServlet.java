@@ -1,8 +1,9 @@
 package dev.ivbot.examples.server;
 
 import dev.ivbot.DialogEngine;
+import dev.ivbot.EngineHealth;
 import dev.ivbot.EngineMetrics;
-import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.spi.ClassifierStatus;
 import dev.ivbot.spi.IntentClassifier;
 import dev.ivbot.spi.StoreHealth;
 import jakarta.servlet.http.HttpServlet;
@@ -13,8 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code GET /health}: {@code status} UP (200), or DEGRADED (200, failure alarm raised) or DOWN
- * (503, session store unreachable), with the store, the classifier and the KB in force.
+ * {@code GET /health}: the engine's {@link DialogEngine#health()} as JSON. {@code status} UP (200),
+ * DEGRADED (200: turns are answered by a weaker path, {@code problems} says why) or DOWN (503,
+ * session store unreachable), with the store, the classifier (serving version, the KB fingerprint
+ * it was trained on, training in progress, last refused version), the KB in force and the last
+ * refused KB reload.
  */
 final class HealthServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -29,14 +33,15 @@ final class HealthServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        StoreHealth store = engine.sessionStore().health();
+        EngineHealth health = engine.health();
+        StoreHealth store = health.store();
         IntentClassifier primary = engine.primaryClassifier();
-        KnowledgeBase kb = engine.knowledgeBase();
+        ClassifierStatus cs = health.primary();
         EngineMetrics m = engine.metrics();
-        String status = !store.reachable() ? "DOWN" : m.failureAlarmRaised() ? "DEGRADED" : "UP";
 
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("status", status);
+        json.put("status", health.status().name());
+        json.put("problems", health.problems());
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("reachable", store.reachable());
         s.put("bufferedSaves", store.bufferedSaves());
@@ -47,10 +52,22 @@ final class HealthServlet extends HttpServlet {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("primary", primary.name());
         c.put("source", primary.source().name());
-        c.put("version", primary.version());
+        c.put("serving", cs.serving());
+        c.put("version", cs.version());
+        c.put("trainedOnKbFingerprint", cs.trainedOnFingerprint());
+        c.put("training", cs.training());
+        c.put("lastRefusal", cs.lastRefusal());
+        c.put("primaryMissRate", health.primaryMissRate());
         c.put("setup", classifiers);
         json.put("classifier", c);
-        json.put("kb", Map.of("name", kb.name(), "fingerprint", kb.fingerprint(), "intents", kb.intents().size()));
+        Map<String, Object> kb = new LinkedHashMap<>();
+        kb.put("name", health.knowledgeBaseName());
+        kb.put("fingerprint", health.knowledgeBaseFingerprint());
+        kb.put("intents", health.intents());
+        EngineHealth.RefusedReload refused = health.lastRefusedReload();
+        kb.put("lastRefusedReload", refused == null ? null
+                : Map.of("time", refused.time().toString(), "reason", refused.reason()));
+        json.put("kb", kb);
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("turns", m.turns());
         t.put("failureRate", m.failureRate());
@@ -58,6 +75,6 @@ final class HealthServlet extends HttpServlet {
         t.put("p50Ms", m.latencyMillis(50));
         t.put("p99Ms", m.latencyMillis(99));
         json.put("turns", t);
-        Http.write(response, store.reachable() ? 200 : 503, json);
+        Http.write(response, health.status() == EngineHealth.Status.DOWN ? 503 : 200, json);
     }
 }

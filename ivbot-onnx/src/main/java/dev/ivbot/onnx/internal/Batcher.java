@@ -1,6 +1,8 @@
 package dev.ivbot.onnx.internal;
 
 import dev.ivbot.IvbotException;
+import dev.ivbot.onnx.ClassifierBusyException;
+import dev.ivbot.onnx.ClassifierClosedException;
 import dev.ivbot.Language;
 import dev.ivbot.spi.Classification;
 import dev.ivbot.spi.ClassifierInput;
@@ -56,14 +58,14 @@ public final class Batcher implements AutoCloseable {
     public CompletableFuture<Classification> submit(ClassifierInput input) {
         CompletableFuture<Classification> future = new CompletableFuture<>();
         if (closed) {
-            future.completeExceptionally(new IvbotException("the ONNX classifier is closed"));
+            future.completeExceptionally(new ClassifierClosedException("onnx"));
             return future;
         }
         requests.incrementAndGet();
         if (!queue.offer(new Request(input, future))) {
             failed.incrementAndGet();
-            future.completeExceptionally(new IvbotException("the ONNX classifier's queue is full ("
-                    + (queue.size() + queue.remainingCapacity()) + " requests)"));
+            future.completeExceptionally(new ClassifierBusyException("onnx",
+                    queue.size() + queue.remainingCapacity()));
         }
         return future;
     }
@@ -92,7 +94,7 @@ public final class Batcher implements AutoCloseable {
                 run(batch);
             } catch (InterruptedException e) {
                 for (Request r : batch) {
-                    fail(r, new IvbotException("the ONNX classifier is closed"));
+                    fail(r, new ClassifierClosedException("onnx"));
                 }
                 break;
             } catch (RuntimeException | Error e) {
@@ -175,7 +177,7 @@ public final class Batcher implements AutoCloseable {
         }
         Request r;
         while ((r = queue.poll()) != null) {
-            fail(r, new IvbotException("the ONNX classifier is closed"));
+            fail(r, new ClassifierClosedException("onnx"));
         }
     }
 }

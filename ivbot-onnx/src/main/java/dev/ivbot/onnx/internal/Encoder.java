@@ -34,6 +34,10 @@ public final class Encoder implements AutoCloseable {
     public enum Pooling { CLS, MEAN }
 
     private static final Set<String> KNOWN_INPUTS = Set.of("input_ids", "attention_mask", "token_type_ids");
+    /** Native sessions open in this JVM, so that tests and benchmarks can see a leak. */
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN = new java.util.concurrent.atomic.AtomicInteger();
+
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -107,6 +111,7 @@ public final class Encoder implements AutoCloseable {
                         + " (the tokenizer's largest) fails in the model: " + firstLine(e.getMessage()), e);
             }
             this.width = probe[0].length;
+            OPEN.incrementAndGet();
         } catch (RuntimeException | OrtException | IOException e) {
             if (t != null) {
                 t.close();
@@ -240,11 +245,20 @@ public final class Encoder implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        OPEN.decrementAndGet();
         tokenizer.close();
         try {
             session.close();
         } catch (OrtException e) {
             // nothing more can be done with a session that fails to close
         }
+    }
+
+    /** ONNX Runtime sessions opened by encoders and not yet closed, in this JVM. */
+    public static int openSessions() {
+        return OPEN.get();
     }
 }

@@ -98,7 +98,7 @@ public final class RulesRedisBenchmark {
      * Runs the benchmark.
      *
      * @param engineFactory builds the engine under test around the given store (the CLI passes the
-     *     demo KB and the rule classifier); the benchmark closes it
+     *     demo KB and the rule classifier); the benchmark closes the engine, then the store
      */
     public static Result run(Config config, Function<SessionStore, DialogEngine> engineFactory, PrintStream out)
             throws IOException, InterruptedException {
@@ -112,11 +112,11 @@ public final class RulesRedisBenchmark {
             out.println("started redis-server on port " + local.port);
         }
         try {
-            RedisSessionStore store = RedisSessionStore.builder().uri(uri)
-                    .options(RedisSessionStoreOptions.builder().replicaAcks(0).build()).build();
             Result engineResult;
             double loadsPerTurn;
-            try (DialogEngine engine = engineFactory.apply(store)) {
+            try (RedisSessionStore store = RedisSessionStore.builder().uri(uri)
+                    .options(RedisSessionStoreOptions.builder().replicaAcks(0).build()).build();
+                    DialogEngine engine = engineFactory.apply(store)) {
                 engineResult = drive(engine, config, out);
                 out.println("store " + store.metrics());
                 long saves = Math.max(1, store.metrics().savedCount());

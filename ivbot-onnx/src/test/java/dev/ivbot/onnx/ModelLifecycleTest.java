@@ -1,0 +1,232 @@
+package dev.ivbot.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ivbot.ChatRequest;
+import dev.ivbot.DialogEngine;
+import dev.ivbot.Reply;
+import dev.ivbot.kb.Intent;
+import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.onnx.internal.Encoder;
+import dev.ivbot.rules.RuleClassifier;
+import dev.ivbot.spi.ClassifierStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The model following KB edits, with the real encoders: retraining in the background, coalescing,
+ * the gate, intents added and removed, and no leaked ONNX sessions over many swaps. One first
+ * version is trained for the class; each test serves a copy of it.
+ */
+class ModelLifecycleTest {
+
+    static KnowledgeBase kb;
+    static Path trained;
+    static TrainingReport first;
+    Path repo;
+    final List<ModelEvent> events = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void trainFirstVersion() throws IOException {
+        kb = KnowledgeBase.load(RealModelTest.KB_DIR);
+        trained = Files.createTempDirectory("ivbot-lifecycle-trained");
+        first = ModelTrainer.builder().build().train(kb, trained);
+    }
+
+    @AfterAll
+    static void deleteFirstVersion() throws IOException {
+        RealModelTest.delete(trained);
+    }
+
+    @BeforeEach
+    void copyRepository() throws IOException {
+        repo = Files.createTempDirectory("ivbot-lifecycle-repo");
+        RealModelTest.copy(first.directory(), repo.resolve("intent/1"));
+    }
+
+    @AfterEach
+    void deleteRepository() throws IOException {
+        RealModelTest.delete(repo);
+    }
+
+    ModelLifecycle lifecycle() {
+        return ModelLifecycle.builder()
+                .classifier(OnnxIntentClassifier.builder().repository(repo).knowledgeBase(kb).watch(false)
+                        .pollInterval(Duration.ZERO).listener(events::add))
+                .trainIfMissing(false)
+                .build();
+    }
+
+    /** {@code kb} with each intent's examples changed by {@code edit}, and a fingerprint of its own. */
+    static KnowledgeBase edited(String tag, Map<String, Intent> intents) {
+        return new KnowledgeBase(kb.name(), kb.fingerprint() + "-" + tag, kb.settings(), Map.of(), Map.of(),
+                kb.slots(), intents);
+    }
+
+    static Map<String, Intent> withExample(String intentId, String zhExample) {
+        Map<String, Intent> intents = new LinkedHashMap<>(kb.intents());
+        Intent i = intents.get(intentId);
+        List<String> zh = new ArrayList<>(i.examplesZh());
+        zh.add(zhExample);
+        intents.put(intentId, new Intent(i.id(), i.title(), i.slots(), zh, i.examplesEn(), i.rules(), i.answers()));
+        return intents;
+    }
+
+    static ModelEvent await(CompletableFuture<ModelEvent> f) throws Exception {
+        return f.get(3, TimeUnit.MINUTES);
+    }
+
+    @Test
+    void anExampleEditTrainsInTheBackgroundAndEditsArrivingMeanwhileAreCoalescedLatestWins() throws Exception {
+        try (ModelLifecycle model = lifecycle()) {
+            OnnxIntentClassifier onnx = model.classifier();
+            assertThat(onnx.servingTrainingFingerprint()).contains(ModelTrainer.trainingFingerprint(kb));
+
+            // an answer edit: nothing to train
+            ModelEvent answerOnly = await(model.retrain(edited("answers", kb.intents())));
+            assertThat(answerOnly.type()).isEqualTo(ModelEvent.Type.UNCHANGED);
+            assertThat(model.training()).isFalse();
+
+            KnowledgeBase one = edited("one", withExample("leave_policy", "今年的年休假一共能休多少天"));
+            KnowledgeBase two = edited("two", withExample("leave_policy", "年休假天数怎么算的"));
+            KnowledgeBase three = edited("three", withExample("salary_structure", "月薪包含哪些部分"));
+            CompletableFuture<ModelEvent> f1 = model.retrain(one);
+            while (!model.training()) {
+                Thread.onSpinWait(); // the training thread has taken "one": later edits wait behind it
+            }
+            CompletableFuture<ModelEvent> f2 = model.retrain(two);
+            CompletableFuture<ModelEvent> f3 = model.retrain(three);
+            assertThat(f3).as("two and three waited together: three wins").isSameAs(f2);
+            assertThat(onnx.servingVersion()).as("the old version serves while training").isEqualTo("1");
+
+            ModelEvent e1 = await(f1);
+            ModelEvent e3 = await(f3);
+            assertThat(e1.type()).isEqualTo(ModelEvent.Type.LOADED);
+            assertThat(e3.type()).isEqualTo(ModelEvent.Type.LOADED);
+            assertThat(e3.version()).isEqualTo("3");
+            assertThat(ModelRepository.versions(repo, "intent")).extracting(p -> p.getFileName().toString())
+                    .as("two trainings, not three").containsExactly("1", "2", "3");
+            assertThat(onnx.servingVersion()).isEqualTo("3");
+            assertThat(onnx.servingTrainingFingerprint()).contains(ModelTrainer.trainingFingerprint(three));
+            ClassifierStatus status = model.model().status();
+            assertThat(status.serving()).isTrue();
+            assertThat(status.training()).isFalse();
+            assertThat(status.trainedOnFingerprint()).isEqualTo(three.fingerprint());
+            assertThat(events).extracting(ModelEvent::type).containsExactly(ModelEvent.Type.LOADED,
+                    ModelEvent.Type.LOADED, ModelEvent.Type.LOADED);
+        }
+    }
+
+    @Test
+    void aVersionTheGateRefusesChangesNothingAndIsNotTrainedAgain() throws Exception {
+        // examples swapped between pairs of intents: the model learns the wrong labels
+        List<Intent> all = new ArrayList<>(kb.intents().values());
+        Map<String, Intent> swapped = new LinkedHashMap<>(kb.intents());
+        for (int i = 0; i + 1 < all.size(); i += 2) {
+            Intent a = all.get(i);
+            Intent b = all.get(i + 1);
+            swapped.put(a.id(), new Intent(a.id(), a.title(), a.slots(), b.examplesZh(), b.examplesEn(), a.rules(),
+                    a.answers()));
+            swapped.put(b.id(), new Intent(b.id(), b.title(), b.slots(), a.examplesZh(), a.examplesEn(), b.rules(),
+                    b.answers()));
+        }
+        KnowledgeBase bad = edited("swapped", swapped);
+        try (ModelLifecycle model = lifecycle()) {
+            ModelEvent refused = await(model.retrain(bad));
+            assertThat(refused.type()).isEqualTo(ModelEvent.Type.REFUSED);
+            assertThat(refused.reason()).startsWith("gate: macro-F1");
+            assertThat(model.classifier().servingVersion()).isEqualTo("1");
+            assertThat(model.model().status().lastRefusal()).contains("version 2").contains("gate: macro-F1");
+            assertThat(repo.resolve("intent/.refused-2")).as("parked, never served after a restart").isDirectory();
+            assertThat(ModelRepository.versions(repo, "intent")).hasSize(1);
+
+            ModelEvent again = await(model.retrain(bad));
+            assertThat(again.type()).isEqualTo(ModelEvent.Type.UNCHANGED);
+            assertThat(again.reason()).contains("refused");
+        }
+    }
+
+    @Test
+    void aNewIntentIsAnsweredByTheRulesUntilTheModelKnowsItAndARemovedOneNeverIs() throws Exception {
+        Map<String, Intent> intents = new LinkedHashMap<>(kb.intents());
+        Intent removed = intents.remove("promotion");
+        assertThat(removed).isNotNull();
+        Intent template = intents.get("salary_structure");
+        intents.put("gym_membership", new Intent("gym_membership", template.title(), List.of(),
+                List.of("公司有健身房会员卡吗", "健身卡报销吗", "可以办健身房年卡吗", "健身补贴有多少", "公司附近的健身房有优惠吗"),
+                List.of("is there a gym membership", "does the company pay for the gym", "gym discount for employees",
+                        "can I expense my gym card", "is there a gym subsidy"),
+                template.rules(), template.answers()));
+        KnowledgeBase next = edited("gym", intents);
+        String promotionQuestion = removed.examplesZh().get(0);
+        try (ModelLifecycle model = lifecycle();
+                DialogEngine engine = DialogEngine.builder().knowledgeBase(kb).primaryClassifier(model.hybrid())
+                        .secondaryClassifier(RuleClassifier.factory()).classificationCacheSize(0)
+                        .classifierDeadline(Duration.ofSeconds(5)).build()) {
+            assertThat(engine.chat(ChatRequest.of("u", "s0", promotionQuestion)).intent()).isEqualTo("promotion");
+            engine.reloadKnowledgeBase(next); // starts training in the background
+            CompletableFuture<ModelEvent> retrained = model.retrain(next);
+            Reply gym = engine.chat(ChatRequest.of("u", "s1", "公司有健身房会员卡吗"));
+            Reply promotion = engine.chat(ChatRequest.of("u", "s2", promotionQuestion));
+            boolean stillOld = model.classifier().servingVersion().equals("1");
+            assertThat(stillOld).as("asked before the new version could be trained").isTrue();
+            assertThat(model.classifier().knownIntents().orElseThrow()).doesNotContain("gym_membership");
+            assertThat(gym.intent()).isEqualTo("gym_membership");
+            assertThat(gym.degraded()).isFalse();
+            assertThat(promotion.intent()).isNotEqualTo("promotion");
+
+            assertThat(await(retrained).type()).isEqualTo(ModelEvent.Type.LOADED);
+            assertThat(model.classifier().knownIntents().orElseThrow()).contains("gym_membership")
+                    .doesNotContain("promotion");
+            assertThat(engine.chat(ChatRequest.of("u", "s3", "健身卡可以报销吗")).intent()).isEqualTo("gym_membership");
+            assertThat(engine.chat(ChatRequest.of("u", "s4", promotionQuestion)).intent()).isNotEqualTo("promotion");
+        }
+    }
+
+    @Test
+    void twentySwapsLeaveNoMoreOnnxSessionsOpenThanOne() throws Exception {
+        int before = Encoder.openSessions();
+        List<LabeledText> gate = List.of(new LabeledText("年假有几天", "leave_policy", dev.ivbot.Language.ZH),
+                new LabeledText("how many days of annual leave", "leave_policy", dev.ivbot.Language.EN));
+        try (OnnxIntentClassifier c = OnnxIntentClassifier.builder().repository(repo).knowledgeBase(kb).watch(false)
+                .pollInterval(Duration.ZERO).gateSet(gate).build()) {
+            RealModelTest.copy(first.directory(), repo.resolve("intent/2"));
+            assertThat(c.reload().type()).isEqualTo(ModelEvent.Type.LOADED);
+            int afterOne = Encoder.openSessions();
+            long rssAfterOne = residentKilobytes();
+            for (int v = 3; v <= 21; v++) {
+                RealModelTest.copy(first.directory(), repo.resolve("intent/" + v));
+                assertThat(c.reload().type()).isEqualTo(ModelEvent.Type.LOADED);
+            }
+            assertThat(c.servingVersion()).isEqualTo("21");
+            assertThat(Encoder.openSessions()).isEqualTo(afterOne);
+            System.out.printf("ONNX sessions open after 1 swap: %d, after 20: %d; RSS %d kB after 1, %d kB after 20%n",
+                    afterOne - before, Encoder.openSessions() - before, rssAfterOne, residentKilobytes());
+        }
+        assertThat(Encoder.openSessions()).isEqualTo(before);
+    }
+
+    /** VmRSS of this JVM, for the record (not asserted: the heap and the allocator vary). */
+    static long residentKilobytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return -1;
+    }
+}
