@@ -82,10 +82,10 @@ public final class BlendedClassifier implements IntentClassifier {
         return second.knownIntents().or(first::knownIntents);
     }
 
+    /** The first's status: the model is what health checks ask about; the rules always serve. */
     @Override
     public ClassifierStatus status() {
-        ClassifierStatus s = first.status();
-        return new ClassifierStatus(s.serving(), version(), s.trainedOnFingerprint(), s.training(), s.lastRefusal());
+        return first.status();
     }
 
     /** Closes nothing: the parts belong to whoever created them. */

@@ -169,7 +169,10 @@ public final class ModelLifecycle implements AutoCloseable {
         }
     }
 
-    /** Stops training (a run in progress is abandoned) and closes the classifier. Idempotent. */
+    /**
+     * Stops training (a run in progress is cancelled at its next batch and publishes nothing), waits
+     * for the training thread, then closes the classifier. Idempotent.
+     */
     @Override
     public void close() {
         CompletableFuture<ModelEvent> abandoned;
@@ -186,6 +189,13 @@ public final class ModelLifecycle implements AutoCloseable {
             abandoned.completeExceptionally(new ClassifierClosedException("model lifecycle"));
         }
         trainingThread.shutdownNow();
+        try {
+            if (!trainingThread.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("the training thread did not stop within 30 s; closing the classifier anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         classifier.close();
     }
 
@@ -218,6 +228,8 @@ public final class ModelLifecycle implements AutoCloseable {
             String fingerprint = Objects.requireNonNull(training);
             try {
                 result.complete(trainAndSwap(kb, fingerprint));
+            } catch (TrainingCancelledException e) {
+                result.completeExceptionally(e);
             } catch (RuntimeException | Error e) {
                 lastProblem = "training failed: " + e;
                 LOG.warn("training a model version for KB {} failed; the serving version stays", kb, e);

@@ -137,6 +137,7 @@ public final class ModelTrainer {
      * renamed into place, so a watching classifier never sees half a version).
      *
      * @throws UncheckedIOException if the repository cannot be written
+     * @throws TrainingCancelledException if the calling thread is interrupted (nothing is published)
      */
     public TrainingReport train(KnowledgeBase kb, Path repository) {
         Objects.requireNonNull(kb, "kb");
@@ -167,6 +168,7 @@ public final class ModelTrainer {
                 String[] refs = ENCODERS.get(code);
                 encoders.putObject(code).put("onnx", refs[0]).put("tokenizer", refs[1]).put("pooling", "cls")
                         .put("maxTokens", MAX_TOKENS);
+                checkNotCancelled();
                 progress.printf("[%s] loading encoder %s%n", code, refs[0]);
                 LanguageResult r;
                 try (Encoder encoder = new Encoder(Resources.read(refs[0], tmp), Resources.read(refs[1], tmp),
@@ -207,6 +209,13 @@ public final class ModelTrainer {
     }
 
     private record Example(String text, int label) {}
+
+    /** Training runs for seconds: a thread that was interrupted (a closing {@link ModelLifecycle}) stops early. */
+    private static void checkNotCancelled() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new TrainingCancelledException();
+        }
+    }
 
     private record LanguageResult(HeadBundle bundle, TrainingReport.DevMetrics metrics, List<LabeledText> gate,
             int examples, double headSeconds) {}
@@ -379,6 +388,7 @@ public final class ModelTrainer {
         }
         List<String> todo = new ArrayList<>(pending);
         for (int i = 0; i < todo.size(); i += 32) {
+            checkNotCancelled();
             List<String> batch = todo.subList(i, Math.min(todo.size(), i + 32));
             float[][] rows = encoder.embed(batch);
             for (int j = 0; j < rows.length; j++) {

@@ -10,14 +10,13 @@ import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.onnx.internal.Encoder;
 import dev.ivbot.rules.RuleClassifier;
 import dev.ivbot.spi.ClassifierStatus;
+import dev.ivbot.testkit.KbFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The model following KB edits, with the real encoders: retraining in the background, coalescing,
@@ -38,6 +38,8 @@ class ModelLifecycleTest {
     static Path trained;
     static TrainingReport first;
     Path repo;
+    @TempDir
+    Path scratch;
     final List<ModelEvent> events = new CopyOnWriteArrayList<>();
 
     @BeforeAll
@@ -71,19 +73,9 @@ class ModelLifecycleTest {
                 .build();
     }
 
-    /** {@code kb} with each intent's examples changed by {@code edit}, and a fingerprint of its own. */
-    static KnowledgeBase edited(String tag, Map<String, Intent> intents) {
-        return new KnowledgeBase(kb.name(), kb.fingerprint() + "-" + tag, kb.settings(), Map.of(), Map.of(),
-                kb.slots(), intents);
-    }
-
-    static Map<String, Intent> withExample(String intentId, String zhExample) {
-        Map<String, Intent> intents = new LinkedHashMap<>(kb.intents());
-        Intent i = intents.get(intentId);
-        List<String> zh = new ArrayList<>(i.examplesZh());
-        zh.add(zhExample);
-        intents.put(intentId, new Intent(i.id(), i.title(), i.slots(), zh, i.examplesEn(), i.rules(), i.answers()));
-        return intents;
+    /** A copy of the demo KB to edit as an operator would. */
+    KbFolder folder(String name) {
+        return KbFolder.copy(RealModelTest.KB_DIR, scratch.resolve(name));
     }
 
     static ModelEvent await(CompletableFuture<ModelEvent> f) throws Exception {
@@ -97,13 +89,17 @@ class ModelLifecycleTest {
             assertThat(onnx.servingTrainingFingerprint()).contains(ModelTrainer.trainingFingerprint(kb));
 
             // an answer edit: nothing to train
-            ModelEvent answerOnly = await(model.retrain(edited("answers", kb.intents())));
+            KbFolder answers = folder("answers");
+            answers.replace("intents/leave_and_time.yaml", "示例科技实行弹性工作制", "示例科技实行弹性工作时间制");
+            KnowledgeBase answerEdit = KnowledgeBase.load(answers.root());
+            assertThat(answerEdit.fingerprint()).isNotEqualTo(kb.fingerprint());
+            ModelEvent answerOnly = await(model.retrain(answerEdit));
             assertThat(answerOnly.type()).isEqualTo(ModelEvent.Type.UNCHANGED);
             assertThat(model.training()).isFalse();
 
-            KnowledgeBase one = edited("one", withExample("leave_policy", "今年的年休假一共能休多少天"));
-            KnowledgeBase two = edited("two", withExample("leave_policy", "年休假天数怎么算的"));
-            KnowledgeBase three = edited("three", withExample("salary_structure", "月薪包含哪些部分"));
+            KnowledgeBase one = KnowledgeBase.load(folder("one").addExample("leave_policy", "zh", "今年的年休假一共能休多少天").root());
+            KnowledgeBase two = KnowledgeBase.load(folder("two").addExample("leave_policy", "zh", "年休假天数怎么算的").root());
+            KnowledgeBase three = KnowledgeBase.load(folder("three").addExample("salary_structure", "zh", "月薪包含哪些部分").root());
             CompletableFuture<ModelEvent> f1 = model.retrain(one);
             while (!model.training()) {
                 Thread.onSpinWait(); // the training thread has taken "one": later edits wait behind it
@@ -133,18 +129,13 @@ class ModelLifecycleTest {
 
     @Test
     void aVersionTheGateRefusesChangesNothingAndIsNotTrainedAgain() throws Exception {
-        // examples swapped between pairs of intents: the model learns the wrong labels
-        List<Intent> all = new ArrayList<>(kb.intents().values());
-        Map<String, Intent> swapped = new LinkedHashMap<>(kb.intents());
-        for (int i = 0; i + 1 < all.size(); i += 2) {
-            Intent a = all.get(i);
-            Intent b = all.get(i + 1);
-            swapped.put(a.id(), new Intent(a.id(), a.title(), a.slots(), b.examplesZh(), b.examplesEn(), a.rules(),
-                    a.answers()));
-            swapped.put(b.id(), new Intent(b.id(), b.title(), b.slots(), a.examplesZh(), a.examplesEn(), b.rules(),
-                    b.answers()));
+        // intents relabelled pairwise: the model learns the wrong labels
+        KbFolder swapped = folder("swapped");
+        List<String> ids = new ArrayList<>(kb.intents().keySet());
+        for (int i = 0; i + 1 < ids.size(); i += 2) {
+            swapped.swapIds(ids.get(i), ids.get(i + 1));
         }
-        KnowledgeBase bad = edited("swapped", swapped);
+        KnowledgeBase bad = KnowledgeBase.load(swapped.root());
         try (ModelLifecycle model = lifecycle()) {
             ModelEvent refused = await(model.retrain(bad));
             assertThat(refused.type()).isEqualTo(ModelEvent.Type.REFUSED);
@@ -162,16 +153,21 @@ class ModelLifecycleTest {
 
     @Test
     void aNewIntentIsAnsweredByTheRulesUntilTheModelKnowsItAndARemovedOneNeverIs() throws Exception {
-        Map<String, Intent> intents = new LinkedHashMap<>(kb.intents());
-        Intent removed = intents.remove("promotion");
-        assertThat(removed).isNotNull();
-        Intent template = intents.get("salary_structure");
-        intents.put("gym_membership", new Intent("gym_membership", template.title(), List.of(),
-                List.of("公司有健身房会员卡吗", "健身卡报销吗", "可以办健身房年卡吗", "健身补贴有多少", "公司附近的健身房有优惠吗"),
-                List.of("is there a gym membership", "does the company pay for the gym", "gym discount for employees",
-                        "can I expense my gym card", "is there a gym subsidy"),
-                template.rules(), template.answers()));
-        KnowledgeBase next = edited("gym", intents);
+        Intent removed = kb.intents().get("promotion");
+        KbFolder edit = folder("gym").removeIntent("promotion").appendIntent("pay_and_benefits.yaml", """
+                  - id: gym_membership
+                    title: {zh: 健身福利, en: Gym membership}
+                    slots: []
+                    examples:
+                      zh: [公司有健身房会员卡吗, 健身卡报销吗, 可以办健身房年卡吗, 健身补贴有多少, 公司附近的健身房有优惠吗]
+                      en: [is there a gym membership, does the company pay for the gym, gym discount for employees,
+                           can I expense my gym card, is there a gym subsidy]
+                    answers:
+                      - zh: 员工可免费使用园区健身房，另有每月200元健身补贴。
+                        en: The campus gym is free for employees, plus a gym allowance of 200 a month.
+                """);
+        KnowledgeBase next = KnowledgeBase.load(edit.root());
+        assertThat(next.intents()).containsKey("gym_membership").doesNotContainKey("promotion");
         String promotionQuestion = removed.examplesZh().get(0);
         try (ModelLifecycle model = lifecycle();
                 DialogEngine engine = DialogEngine.builder().knowledgeBase(kb).primaryClassifier(model.hybrid())
@@ -214,14 +210,24 @@ class ModelLifecycleTest {
             }
             assertThat(c.servingVersion()).isEqualTo("21");
             assertThat(Encoder.openSessions()).isEqualTo(afterOne);
-            System.out.printf("ONNX sessions open after 1 swap: %d, after 20: %d; RSS %d kB after 1, %d kB after 20%n",
-                    afterOne - before, Encoder.openSessions() - before, rssAfterOne, residentKilobytes());
+            long outsideAfterOne = outsideHeapKilobytes(rssAfterOne);
+            long rssAfterTwenty = residentKilobytes();
+            System.out.printf("ONNX sessions open after 1 swap: %d, after 20: %d; RSS %d kB after 1, %d kB after 20; "
+                    + "RSS less the committed Java heap: %d kB after 1, %d kB after 20%n",
+                    afterOne - before, Encoder.openSessions() - before, rssAfterOne, rssAfterTwenty, outsideAfterOne,
+                    outsideHeapKilobytes(rssAfterTwenty));
         }
         assertThat(Encoder.openSessions()).isEqualTo(before);
     }
 
-    /** VmRSS of this JVM, for the record (not asserted: the heap and the allocator vary). */
+    /** {@code rss} less the Java heap committed now: the native side (ONNX Runtime, tokenizers) and the JVM's own. */
+    static long outsideHeapKilobytes(long rss) {
+        return rss - Runtime.getRuntime().totalMemory() / 1024;
+    }
+
+    /** VmRSS of this JVM after a GC, for the record (not asserted: the heap and the allocator vary). */
     static long residentKilobytes() throws IOException {
+        System.gc();
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("\\D", ""));

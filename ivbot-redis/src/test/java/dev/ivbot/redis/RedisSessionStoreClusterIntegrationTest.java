@@ -33,7 +33,7 @@ class RedisSessionStoreClusterIntegrationTest {
             RedisSessionStore storeA = RedisSessionStore.builder().cluster(seeds).build();
             RedisSessionStore storeB = RedisSessionStore.builder().cluster(seeds).build();
             assertThat(storeA.replicaAcks()).isEqualTo(1);
-            try (DialogEngine a = TestEngines.engine(storeA); DialogEngine b = TestEngines.engine(storeB)) {
+            try (storeA; storeB; DialogEngine a = TestEngines.engine(storeA); DialogEngine b = TestEngines.engine(storeB)) {
                 driver.start(List.of(a, b), 4, 4, "cluster");
                 RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> driver.acked.get() >= 300,
                         "turns to flow before the kill");

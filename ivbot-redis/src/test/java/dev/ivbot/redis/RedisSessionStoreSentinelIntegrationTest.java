@@ -53,7 +53,7 @@ class RedisSessionStoreSentinelIntegrationTest {
             RedisSessionStore storeA = RedisSessionStore.builder().uri(sentinelUri).options(options).build();
             RedisSessionStore storeB = RedisSessionStore.builder().uri(sentinelUri).options(options).build();
             assertThat(storeA.replicaAcks()).isEqualTo(1);
-            try (DialogEngine a = TestEngines.engine(storeA); DialogEngine b = TestEngines.engine(storeB)) {
+            try (storeA; storeB; DialogEngine a = TestEngines.engine(storeA); DialogEngine b = TestEngines.engine(storeB)) {
                 driver.start(List.of(a, b), 4, 3, "sentinel");
                 RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> driver.acked.get() >= 300,
                         "turns to flow before the kill");

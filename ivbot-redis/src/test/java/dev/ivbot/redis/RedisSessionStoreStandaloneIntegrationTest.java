@@ -81,7 +81,8 @@ class RedisSessionStoreStandaloneIntegrationTest {
 
     @Test
     void touchAndSaveRenewTheTtlOnTheServer() {
-        try (DialogEngine engine = TestEngines.engine(store(RedisSessionStoreOptions.create()))) {
+        try (RedisSessionStore store = store(RedisSessionStoreOptions.create());
+                DialogEngine engine = TestEngines.engine(store)) {
             String id = sid();
             engine.chat(ChatRequest.of("u1", id, "年假有几天"));
             String key = RedisSessionStore.keyOf(id);
@@ -115,8 +116,9 @@ class RedisSessionStoreStandaloneIntegrationTest {
         int rounds = 150;
         ExecutorService pool = Executors.newFixedThreadPool(2);
         CyclicBarrier together = new CyclicBarrier(2);
-        try (DialogEngine a = TestEngines.engine(store(RedisSessionStoreOptions.create()));
-                DialogEngine b = TestEngines.engine(store(RedisSessionStoreOptions.create()))) {
+        try (RedisSessionStore storeA = store(RedisSessionStoreOptions.create());
+                RedisSessionStore storeB = store(RedisSessionStoreOptions.create());
+                DialogEngine a = TestEngines.engine(storeA); DialogEngine b = TestEngines.engine(storeB)) {
             List<Future<List<Long>>> results = new ArrayList<>();
             for (DialogEngine engine : List.of(a, b)) {
                 results.add(pool.submit(() -> {
@@ -251,7 +253,7 @@ class RedisSessionStoreStandaloneIntegrationTest {
             RedisProcesses.Node node = own.server();
             RedisSessionStore store = RedisSessionStore.builder().uri(node.uri())
                     .options(RedisSessionStoreOptions.builder().failoverBuffer(Duration.ofMillis(300)).build()).build();
-            try (DialogEngine engine = TestEngines.engine(store)) {
+            try (store; DialogEngine engine = TestEngines.engine(store)) {
                 String id = sid();
                 Reply ok = engine.chat(ChatRequest.of("u1", id, "年假有几天"));
                 assertThat(ok.turn()).isEqualTo(1);

@@ -32,7 +32,7 @@ final class RedisSnippets {
         DialogEngine engine = DialogEngine.builder()
                 .knowledgeBase(kb)
                 .primaryClassifier(classifier)
-                .sessionStore(store)                             // the engine closes the store
+                .sessionStore(store)                             // yours: close it after the engine
                 .build();
         // end::sentinel[]
         return engine;

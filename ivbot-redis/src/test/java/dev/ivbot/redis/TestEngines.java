@@ -13,6 +13,7 @@ final class TestEngines {
 
     private TestEngines() {}
 
+    /** An engine over {@code store}, which stays the caller's to close after the engine. */
     static DialogEngine engine(SessionStore store) {
         return DialogEngine.builder().knowledgeBase(TestKnowledgeBases.tiny())
                 .primaryClassifier(KeywordClassifier.forTinyKb()).sessionStore(store).build();

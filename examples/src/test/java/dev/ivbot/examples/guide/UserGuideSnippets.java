@@ -8,7 +8,7 @@ import dev.ivbot.SessionAccessDeniedException;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.kb.KnowledgeBaseWatcher;
 import dev.ivbot.micrometer.DialogEngineMetrics;
-import dev.ivbot.onnx.Hybrid;
+import dev.ivbot.onnx.ModelLifecycle;
 import dev.ivbot.onnx.OnnxIntentClassifier;
 import dev.ivbot.redis.RedisSessionStore;
 import dev.ivbot.redis.RedisSessionStoreOptions;
@@ -56,33 +56,38 @@ final class UserGuideSnippets {
 
     static DialogEngine withTheModel(KnowledgeBase kb) {
         // tag::onnx-engine[]
-        OnnxIntentClassifier model = OnnxIntentClassifier.builder()
-                .repository(Path.of(".ivbot/models"))                // <repo>/intent/<version>/
-                .knowledgeBase(kb)                                   // trains version 1 if the repository is empty
-                .listener(event -> log.info("model {}", event))      // LOADED, REFUSED (gate), ROLLED_BACK
+        ModelLifecycle model = ModelLifecycle.builder()
+                .classifier(OnnxIntentClassifier.builder()
+                        .repository(Path.of(".ivbot/models"))        // <repo>/intent/<version>/
+                        .knowledgeBase(kb)
+                        .listener(event -> log.info("model {}", event))) // LOADED, REFUSED (gate), ROLLED_BACK
+                .build();                                            // loads; trains version 1 if the repository is empty
+        DialogEngine engine = DialogEngine.builder()
+                .knowledgeBase(kb)
+                .primaryClassifier(model.hybrid())                   // BERT with the rules as second opinion;
+                .secondaryClassifier(RuleClassifier.factory())       // the rules alone on timeout or failure
                 .build();
-        DialogEngine engine = Hybrid.configure(                    // BERT with the rules as second opinion,
-                DialogEngine.builder().knowledgeBase(kb), model)     // and the rules alone on timeout or failure
-                .build();
+        // on shutdown: engine.close(), then model.close(): the model is yours, not the engine's
         // end::onnx-engine[]
         return engine;
     }
 
-    static void rollback(OnnxIntentClassifier model) {
+    static void rollback(ModelLifecycle model) {
         // tag::rollback[]
-        model.rollback();                                            // back to the version served before
+        model.classifier().rollback();                               // back to the version served before
         // end::rollback[]
     }
 
     static DialogEngine withRedis(KnowledgeBase kb) {
         // tag::redis-engine[]
+        RedisSessionStore store = RedisSessionStore.builder()
+                .uri("redis-sentinel://sentinel-1:26379,sentinel-2:26379/0#ivbot")
+                .options(RedisSessionStoreOptions.builder().ttl(Duration.ofMinutes(10)).build())
+                .build();
         DialogEngine engine = DialogEngine.builder()
                 .knowledgeBase(kb)
                 .primaryClassifier(RuleClassifier.factory())
-                .sessionStore(RedisSessionStore.builder()
-                        .uri("redis-sentinel://sentinel-1:26379,sentinel-2:26379/0#ivbot")
-                        .options(RedisSessionStoreOptions.builder().ttl(Duration.ofMinutes(10)).build())
-                        .build())
+                .sessionStore(store)                                 // yours: close it after the engine
                 .build();
         // end::redis-engine[]
         return engine;

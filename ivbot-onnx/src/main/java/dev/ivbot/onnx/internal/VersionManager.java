@@ -39,10 +39,11 @@ import org.slf4j.LoggerFactory;
  * version with a reference taken (a batch in flight during a swap finishes on the version it
  * started with, which closes after it).
  *
- * <p>The gate: a candidate with the serving version's labels is scored on the serving version's
- * gate set (or the configured one); a candidate whose labels are exactly the intents of the KB in
- * force ({@link #useKnowledgeBase}) may change the label set and is scored on its own gate set,
- * drawn from that KB. Any other label change is refused.
+ * <p>The gate: a candidate is scored on the serving version's gate set (or the configured one)
+ * against the serving version. A candidate may change the label set only to exactly the intents of
+ * the KB in force ({@link #useKnowledgeBase}); it is then scored on the gate texts of the intents
+ * both know (and the out-of-scope ones), so that adding or removing intents never hides a
+ * regression on the others. Any other label change is refused.
  *
  * <p>Thread-safe: loads, swaps and rollbacks are serialised; {@link #acquire()} never blocks.
  */
@@ -229,22 +230,31 @@ public final class VersionManager implements AutoCloseable {
         }
         try {
             List<LabeledText> gate = gateSet != null ? gateSet : current.gateSet();
-            boolean ownGate = false;
-            if (!candidate.labels().equals(current.labels())) {
+            boolean filtered = false;
+            Set<String> candidateLabels = new HashSet<>(candidate.labels());
+            Set<String> currentLabels = new HashSet<>(current.labels());
+            if (!candidateLabels.equals(currentLabels)) {
                 Set<String> intents = kbIntents;
-                if (intents == null || !intents.equals(new HashSet<>(candidate.labels()))) {
-                    Set<String> added = new HashSet<>(candidate.labels());
-                    added.removeAll(current.labels());
-                    Set<String> removed = new HashSet<>(current.labels());
-                    removed.removeAll(candidate.labels());
+                if (intents == null || !intents.equals(candidateLabels)) {
+                    Set<String> added = new HashSet<>(candidateLabels);
+                    added.removeAll(currentLabels);
+                    Set<String> removed = new HashSet<>(currentLabels);
+                    removed.removeAll(candidateLabels);
                     candidate.release();
                     return refuse(name, current, "its label set differs from the serving version " + current.version()
                             + " (added " + added + ", removed " + removed + ") and from the KB's intents",
                             Double.NaN, Double.NaN, stamp);
                 }
-                // trained on the KB in force: scored on the gate set drawn from that KB
-                gate = gateSet != null ? gateSet : candidate.gateSet();
-                ownGate = true;
+                // trained on the KB in force: the intents both know must not get worse; removed ones
+                // leave the gate set, added ones are not in it yet
+                List<LabeledText> kept = new ArrayList<>();
+                for (LabeledText t : gate) {
+                    if (candidateLabels.contains(t.intent()) || LabeledText.OOS.equals(t.intent())) {
+                        kept.add(t);
+                    }
+                }
+                gate = kept;
+                filtered = true;
             }
             warmUp(candidate);
             double f1 = Double.NaN;
@@ -252,9 +262,9 @@ public final class VersionManager implements AutoCloseable {
             if (!gate.isEmpty()) {
                 f1 = macroF1(candidate, gate);
                 String key = current.version() + "@" + System.identityHashCode(gate) + "@" + settings;
-                Double cached = ownGate ? null : servingF1.get(key);
+                Double cached = filtered ? null : servingF1.get(key);
                 base = cached != null ? cached : macroF1(current, gate);
-                if (!ownGate) {
+                if (!filtered) {
                     servingF1.put(key, base);
                 }
                 if (f1 < base - gateTolerance) {
