@@ -240,10 +240,11 @@ public final class DialogEngine implements AutoCloseable {
         ensureOpen();
         Objects.requireNonNull(knowledgeBase, "knowledgeBase");
         synchronized (this) {
+            long start = System.nanoTime();
             Runtime old = runtime;
             runtime = Runtime.create(knowledgeBase, primarySpec, old.primary, secondarySpec, old.secondary, cacheSize);
             old.release();
-            LOG.info("knowledge base reloaded: {}", knowledgeBase);
+            LOG.info("knowledge base reloaded in {} ms: {}", (System.nanoTime() - start) / 1_000_000, knowledgeBase);
         }
     }
 

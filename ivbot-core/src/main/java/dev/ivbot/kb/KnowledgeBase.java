@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A loaded, validated knowledge base. See {@code docs/kb-format.md} for the file format.
@@ -33,6 +34,8 @@ public final class KnowledgeBase {
     private final Map<Language, List<String>> followupFillers;
     private final Map<String, SlotDefinition> slots;
     private final Map<String, Intent> intents;
+    /** Computed on first use; a benign race computes the same value twice. */
+    private volatile @Nullable String trainingFingerprint;
 
     /** Used by the loader; hosts call {@link #load(Path)} or {@link #fromYaml(String, String)}. */
     public KnowledgeBase(String name, String fingerprint, Settings settings, Map<String, LocalizedText> messages,
@@ -79,6 +82,41 @@ public final class KnowledgeBase {
     /** A short hash of the KB's content; changes with any edit. */
     public String fingerprint() {
         return fingerprint;
+    }
+
+    /**
+     * A short hash of what classifiers learn from: the intents, in order, and their examples. An
+     * edit that leaves it unchanged (answers, messages, slot synonyms, rules, settings) needs no
+     * retraining.
+     */
+    public String trainingFingerprint() {
+        String f = trainingFingerprint;
+        if (f == null) {
+            try {
+                java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+                for (Intent intent : intents.values()) {
+                    digest(sha, "intent", intent.id());
+                    for (String e : intent.examplesZh()) {
+                        digest(sha, "zh", e);
+                    }
+                    for (String e : intent.examplesEn()) {
+                        digest(sha, "en", e);
+                    }
+                }
+                f = java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+            }
+            trainingFingerprint = f;
+        }
+        return f;
+    }
+
+    private static void digest(java.security.MessageDigest sha, String kind, String value) {
+        sha.update(kind.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sha.update((byte) 0);
     }
 
     public Settings settings() {

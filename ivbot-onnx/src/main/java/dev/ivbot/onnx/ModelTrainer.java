@@ -102,34 +102,11 @@ public final class ModelTrainer {
     }
 
     /**
-     * A fingerprint of what training reads from a KB: the intents and their examples, in order.
-     * An edit that leaves it unchanged (answers, messages, slot synonyms, rules, settings) needs no
-     * new model version.
+     * What training reads from a KB: {@link KnowledgeBase#trainingFingerprint()}. An edit that
+     * leaves it unchanged (answers, messages, slot synonyms, rules, settings) needs no new version.
      */
     public static String trainingFingerprint(KnowledgeBase kb) {
-        Objects.requireNonNull(kb, "kb");
-        try {
-            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-            for (Intent intent : kb.intents().values()) {
-                update(sha, "intent", intent.id());
-                for (String e : intent.examplesZh()) {
-                    update(sha, "zh", e);
-                }
-                for (String e : intent.examplesEn()) {
-                    update(sha, "en", e);
-                }
-            }
-            return java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-        }
-    }
-
-    private static void update(java.security.MessageDigest sha, String kind, String value) {
-        sha.update(kind.getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) 0);
-        sha.update(value.getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) 0);
+        return Objects.requireNonNull(kb, "kb").trainingFingerprint();
     }
 
     /**

@@ -141,8 +141,6 @@ class RedisSessionStoreStandaloneIntegrationTest {
             assertThat(state.version()).isEqualTo(total);
             // every turn got its own number: none overwrote another
             assertThat(all).doesNotHaveDuplicates().allSatisfy(n -> assertThat(n).isBetween(1L, total));
-            RedisSessionStore storeA = (RedisSessionStore) a.sessionStore();
-            RedisSessionStore storeB = (RedisSessionStore) b.sessionStore();
             System.out.println("two engines, one session: " + total + " turns, conflicts retried "
                     + (storeA.metrics().conflictCount() + storeB.metrics().conflictCount()));
         } finally {

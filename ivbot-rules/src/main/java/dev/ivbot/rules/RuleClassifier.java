@@ -62,6 +62,19 @@ public final class RuleClassifier implements IntentClassifier {
     private static final int KIND_REQUIRED = 2;
     private static final int KIND_EXCLUDED = 3;
 
+    /**
+     * The n-gram weights of the last few KBs by {@link KnowledgeBase#trainingFingerprint()}: they
+     * depend only on the intents and examples, so an answer or rule edit rebuilds the classifier
+     * in milliseconds instead of retraining. Read-only once trained, so instances share them.
+     */
+    private static final Map<String, float[]> TRAINED = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(8, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, float[]> eldest) {
+                    return size() > 4;
+                }
+            });
+
     private final KnowledgeBase knowledgeBase;
     private final String[] intentIds;
     private final PhraseMatcher matcher;
@@ -178,8 +191,9 @@ public final class RuleClassifier implements IntentClassifier {
             ys.add(intentCount);
         }
         int[] labels = ys.stream().mapToInt(Integer::intValue).toArray();
-        this.weights = xs.isEmpty() ? new float[(features + 1) * classes]
-                : SoftmaxTrainer.train(xs.toArray(int[][]::new), labels, features, classes, 30, 1e-4, 0.3);
+        this.weights = TRAINED.computeIfAbsent(kb.trainingFingerprint(), k -> xs.isEmpty()
+                ? new float[(features + 1) * classes]
+                : SoftmaxTrainer.train(xs.toArray(int[][]::new), labels, features, classes, 30, 1e-4, 0.3));
     }
 
     /** A rule classifier for {@code knowledgeBase}. */
