@@ -2,7 +2,8 @@
 """KB edits in a running `./ivbot serve`, as an HR operator makes them, while users chat.
 
 Starts `./ivbot serve` on a copy of the demo KB with an empty model repository (so the server
-trains version 1 itself), lets 8 users chat over HTTP, and meanwhile:
+trains version 1 itself), lets 8 users chat over HTTP (each asks one of the KB's examples every
+100 ms), and meanwhile:
   1. edits an answer          -> must be in force within 5 s, no training
   2. adds an example          -> a new model version trained, gated and serving (goal < 60 s)
   3. relabels intents pairwise -> the gate refuses the version, the old one keeps serving
@@ -27,9 +28,19 @@ import urllib.error
 import urllib.request
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-QUESTIONS = ["年假有几天", "那病假呢", "面试有几轮", "工资什么时候发", "how many days of annual leave",
-             "when is payday", "试用期多久", "can I work remotely"]
 USERS = 8
+PACE_S = 0.1  # each user asks every 100 ms: a busy portal's pace (./ivbot bench measures saturation)
+
+
+def kb_examples(kb):
+    """Every example line of the KB (8-space list items under examples: zh/en), so that the model answers."""
+    out = []
+    for root, _, files in os.walk(kb):
+        for name in sorted(files):
+            if name.endswith(".yaml"):
+                with open(os.path.join(root, name), encoding="utf-8") as f:
+                    out += [line[10:].strip() for line in f if line.startswith("        - ")]
+    return [q for q in out if q]
 
 
 def free_port():
@@ -123,16 +134,21 @@ def main():
         print("server up in %.1f s (built if needed, trained version 1), version %s" % (
             time.monotonic() - started, client.health()["classifier"]["version"]))
 
+        questions = kb_examples(kb)
         stop = threading.Event()
         counts = {"turns": 0}
+        latencies = []
         sources = {}
         lock = threading.Lock()
 
         def user(i):
             token = client.token("user-%d" % i)
             n = 0
+            due = time.monotonic()
             while not stop.is_set():
-                q = QUESTIONS[(n + i) % len(QUESTIONS)]
+                due += PACE_S
+                time.sleep(max(0.0, due - time.monotonic()))
+                q = questions[(n * USERS + i) % len(questions)]
                 try:
                     status, body = client.call("POST", "/api/chat", {"sessionId": "s-%d-%d" % (i, n // 8), "text": q},
                                                token)
@@ -145,6 +161,7 @@ def main():
                         failures.append("HTTP %s: %s" % (status, body))
                         continue
                     sources[body["source"]] = sources.get(body["source"], 0) + 1
+                    latencies.append(body["latencyMs"])
                     if body["degraded"]:
                         failures.append("degraded: %s" % body)
 
@@ -191,9 +208,12 @@ def main():
         for t in threads:
             t.join()
         h = client.health()
-        print("turns: %d by %d users, sources %s; failed or degraded: %d; model serving: %s (%s), status %s" % (
-            counts["turns"], USERS, sources, len(failures), h["classifier"]["serving"], h["classifier"]["version"],
-            h["status"]))
+        latencies.sort()
+        pct = lambda p: latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] if latencies else float("nan")
+        print("turns: %d by %d users, sources %s; engine latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
+              "failed or degraded: %d; model serving: %s (%s), status %s" % (
+                  counts["turns"], USERS, sources, pct(50), pct(99), latencies[-1] if latencies else float("nan"),
+                  len(failures), h["classifier"]["serving"], h["classifier"]["version"], h["status"]))
         for f in failures[:5]:
             print("  " + f)
         ok = not failures and h["classifier"]["serving"] and "RULES" not in sources

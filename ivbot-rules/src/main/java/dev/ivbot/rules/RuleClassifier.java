@@ -196,6 +196,11 @@ public final class RuleClassifier implements IntentClassifier {
                 : SoftmaxTrainer.train(xs.toArray(int[][]::new), labels, features, classes, 30, 1e-4, 0.3));
     }
 
+    /** The trained n-gram weights (shared between classifiers of KBs with one training fingerprint). */
+    float[] ngramWeights() {
+        return weights;
+    }
+
     /** A rule classifier for {@code knowledgeBase}. */
     public static RuleClassifier create(KnowledgeBase knowledgeBase) {
         return new RuleClassifier(knowledgeBase);
