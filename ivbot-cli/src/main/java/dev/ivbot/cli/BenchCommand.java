@@ -17,12 +17,12 @@ import picocli.CommandLine.Option;
         description = "Benchmark DialogEngine; the last line holds scenario=… turns_per_s=… p50_ms=… p99_ms=… errors=…")
 final class BenchCommand implements Callable<Integer> {
 
-    static final List<String> SCENARIOS = List.of("rules-memory", "onnx-memory", "rules-redis");
+    static final List<String> SCENARIOS = List.of("rules-memory", "onnx-memory", "rules-redis", "model-swaps");
 
     @Mixin
     EngineOptions options;
 
-    @Option(names = "--scenario", required = true, paramLabel = "NAME", description = "rules-memory, onnx-memory, rules-redis.")
+    @Option(names = "--scenario", required = true, paramLabel = "NAME", description = "rules-memory, onnx-memory, rules-redis, model-swaps (memory over 20 model swaps).")
     String scenario;
 
     @Option(names = "--seconds", defaultValue = "10", description = "Measured seconds (after a warm-up of a third of that, at least 2 s).")
@@ -39,6 +39,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--rate", defaultValue = "0", description = "Offered turns per second in total (0: as fast as possible).")
     double rate;
+
+    @Option(names = "--swaps", defaultValue = "20", description = "model-swaps: how many versions to swap in.")
+    int swaps;
 
     @Option(names = "--no-cache", description = "Disable the classification cache, so every turn is classified.")
     boolean noCache;
@@ -60,6 +63,12 @@ final class BenchCommand implements Callable<Integer> {
             RulesRedisBenchmark.run(config, store -> DialogEngine.builder().knowledgeBase(kb).sessionStore(store)
                     .primaryClassifier(RuleClassifier.factory()).classificationCacheSize(noCache ? 0 : 10_000).build(),
                     System.out);
+            return 0;
+        }
+        if (scenario.equals("model-swaps")) {
+            java.nio.file.Path repository = options.modelRepository(kb);
+            ClassifierSetup.model(kb, repository, System.err).close(); // trains on first use
+            ModelSwapBenchmark.run(kb, repository, swaps, System.out);
             return 0;
         }
         if (scenario.equals("onnx-memory")) {
