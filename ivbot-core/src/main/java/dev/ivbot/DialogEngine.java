@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.ivbot.internal.FailureRateMonitor;
 import dev.ivbot.internal.InputValidator;
 import dev.ivbot.internal.ListenerDispatcher;
+import dev.ivbot.internal.SessionKeys;
 import dev.ivbot.internal.SlotExtractor;
 import dev.ivbot.kb.Intent;
 import dev.ivbot.kb.KnowledgeBase;
@@ -69,6 +70,16 @@ import org.slf4j.LoggerFactory;
  * the session with a compare-and-set, re-applying the turn if another turn saved first; notify
  * listeners off the reply's path.
  *
+ * <p><b>Sessions belong to users by construction.</b> The client chooses the session id, but the
+ * engine never hands that id to the {@link SessionStore} as it is: it stores the session under
+ * {@link #storeSessionId(String, String)}, which is derived from the user and the id. Another user
+ * who sends the same id therefore reaches a session of their own: they can neither take an id
+ * first and lock its owner out, nor learn which ids exist from a refusal. The check that the
+ * loaded session's {@link SessionState#userId()} is the caller stays as a second line of defence
+ * (it can only trip if two users' hashes collide, or a store hands back the wrong session).
+ * Everything outside the store keeps the client's id: {@link Reply#sessionId()},
+ * {@link #session}, {@link #touch}, {@link #endSession} and the exceptions take and name it.
+ *
  * <p>Thread-safe: share one engine across all request threads. {@link #close()} closes what the
  * engine created (see {@link Builder} for who owns what), nothing that was handed to it.
  */
@@ -84,6 +95,8 @@ public final class DialogEngine implements AutoCloseable {
     public static final int MAX_SAVE_ATTEMPTS = 16;
 
     private static final Logger LOG = LoggerFactory.getLogger(DialogEngine.class);
+    /** The id checks of {@link #storeSessionId}, which do not depend on an engine's text limit. */
+    private static final InputValidator ID_CHECK = new InputValidator(InputValidator.DEFAULT_MAX_TEXT_LENGTH);
 
     private volatile Runtime runtime;
     private final @Nullable ClassifierSpec primarySpec;
@@ -135,7 +148,8 @@ public final class DialogEngine implements AutoCloseable {
      * Answers one turn and updates the session.
      *
      * @throws InvalidInputException if the request breaks a limit (nothing is read or stored)
-     * @throws SessionAccessDeniedException if the session belongs to another user (nothing changes)
+     * @throws SessionAccessDeniedException if the stored session belongs to another user (nothing
+     *     changes); since sessions are stored per user this only happens on a hash collision
      * @throws ConcurrentSessionUpdateException if the session kept changing under this turn
      * @throws EngineClosedException after {@link #close()}
      */
@@ -199,34 +213,57 @@ public final class DialogEngine implements AutoCloseable {
     }
 
     /**
-     * Renews a session's TTL (a chat page heartbeats while open).
+     * Renews the TTL of this user's session (a chat page heartbeats while open).
      *
-     * @return false if the session does not exist (expired or never opened)
-     * @throws SessionAccessDeniedException if the session belongs to another user
+     * @return false if the user has no session of that id (expired, never opened, or another
+     *     user's id: that is a different session)
+     * @throws SessionAccessDeniedException if the stored session belongs to another user (a hash collision)
      */
     public boolean touch(String userId, String sessionId) {
-        Optional<SessionState> state = ownedSession(userId, sessionId);
-        return state.isPresent() && join(store.touch(sessionId));
+        String storeId = openStoreId(userId, sessionId);
+        Optional<SessionState> state = ownedSession(userId, sessionId, storeId);
+        return state.isPresent() && join(store.touch(storeId));
     }
 
     /**
-     * Ends a session: its state is deleted.
+     * Ends this user's session: its state is deleted.
      *
-     * @return false if the session did not exist
-     * @throws SessionAccessDeniedException if the session belongs to another user
+     * @return false if the user had no session of that id
+     * @throws SessionAccessDeniedException if the stored session belongs to another user (a hash collision)
      */
     public boolean endSession(String userId, String sessionId) {
-        Optional<SessionState> state = ownedSession(userId, sessionId);
-        return state.isPresent() && join(store.delete(sessionId));
+        String storeId = openStoreId(userId, sessionId);
+        Optional<SessionState> state = ownedSession(userId, sessionId, storeId);
+        return state.isPresent() && join(store.delete(storeId));
     }
 
     /**
-     * The session's state as stored, for display or debugging.
+     * This user's session as stored, for display or debugging. Its {@link SessionState#sessionId()}
+     * is the client's {@code sessionId}, not the id the store keeps it under.
      *
-     * @throws SessionAccessDeniedException if the session belongs to another user
+     * @throws SessionAccessDeniedException if the stored session belongs to another user (a hash collision)
      */
     public Optional<SessionState> session(String userId, String sessionId) {
-        return ownedSession(userId, sessionId);
+        return ownedSession(userId, sessionId, openStoreId(userId, sessionId)).map(s -> withSessionId(s, sessionId));
+    }
+
+    /**
+     * The id the engine stores this user's session under: {@code <u>:<sessionId>}, where {@code u}
+     * is the first 16 hex digits (64 bits) of the SHA-256 of the user id; a session id longer than
+     * 111 characters is replaced by the first 32 hex digits of its own SHA-256 after a dot,
+     * {@code <u>.<hash>}, so that the result always fits the id limit of 128 characters and the
+     * id alphabet (letters, digits, {@code . _ - : @}; no braces, so the Redis store's hash tag
+     * {@code ivbot:{<id>}} holds all of it). A hash rather than the user id itself keeps the
+     * length bounded and the two parts unambiguous (a user id may contain {@code :}).
+     *
+     * <p>For operators and tests that look a session up in the store; the engine's own API takes
+     * the client's id. Deterministic across engines, processes and versions that share a store.
+     *
+     * @throws InvalidInputException if either id breaks the id limits
+     */
+    public static String storeSessionId(String userId, String sessionId) {
+        ID_CHECK.validateIds(userId, sessionId);
+        return SessionKeys.storeId(userId, sessionId);
     }
 
     /**
@@ -275,8 +312,10 @@ public final class DialogEngine implements AutoCloseable {
         ClassifierStatus primary = closed.get()
                 ? new ClassifierStatus(false, "closed", null, false, null) : rt.primary.status();
         List<String> problems = new ArrayList<>();
-        if (!storeHealth.reachable()) {
-            problems.add("session store unreachable: " + storeHealth.description());
+        if (!storeHealth.accepting()) {
+            problems.add("session store not accepting turns: " + storeHealth.description());
+        } else if (!storeHealth.reachable()) {
+            problems.add("session store failing over, absorbed by its buffer: " + storeHealth.description());
         }
         if (!primary.serving()) {
             problems.add("primary classifier " + rt.primary.name() + " is not serving (" + primary.version() + ")");
@@ -290,7 +329,7 @@ public final class DialogEngine implements AutoCloseable {
             problems.add(String.format(java.util.Locale.ROOT, "failure-rate alarm raised: %.1f%% of recent turns failed",
                     metrics.failureRate() * 100));
         }
-        EngineHealth.Status status = !storeHealth.reachable() ? EngineHealth.Status.DOWN
+        EngineHealth.Status status = closed.get() || !storeHealth.accepting() ? EngineHealth.Status.DOWN
                 : problems.isEmpty() ? EngineHealth.Status.UP : EngineHealth.Status.DEGRADED;
         return new EngineHealth(status, problems, storeHealth, primary, rt.knowledgeBase.name(),
                 rt.knowledgeBase.fingerprint(), rt.knowledgeBase.intents().size(), lastRefusedReload,
@@ -310,6 +349,11 @@ public final class DialogEngine implements AutoCloseable {
     /** The session store. */
     public SessionStore sessionStore() {
         return store;
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed.get();
     }
 
     /** Counters about the turns served so far. */
@@ -360,6 +404,8 @@ public final class DialogEngine implements AutoCloseable {
         final String normalized;
         final Language language;
         final SlotExtractor.Extraction extraction;
+        /** Where the session lives in the store; see {@link DialogEngine#storeSessionId}. */
+        final String storeId;
         @Nullable CompletableFuture<Decision> classified;
         volatile boolean primaryAsked;
         volatile boolean primaryTimedOut;
@@ -372,6 +418,7 @@ public final class DialogEngine implements AutoCloseable {
             this.normalized = valid.normalized();
             this.language = Language.detect(valid.text());
             this.extraction = rt.slotExtractor.extract(normalized);
+            this.storeId = SessionKeys.storeId(request.userId(), request.sessionId());
         }
     }
 
@@ -381,17 +428,17 @@ public final class DialogEngine implements AutoCloseable {
 
     /** One load-decide-save attempt; a save conflict starts the next attempt on the fresh state. */
     private void attempt(Turn turn, long start, int attempt, CompletableFuture<Reply> result) {
-        String sessionId = turn.request.sessionId();
+        String storeId = turn.storeId;
         String userId = turn.request.userId();
-        store.load(sessionId).whenComplete((stored, loadError) -> {
+        store.load(storeId).whenComplete((stored, loadError) -> {
             if (loadError != null) {
                 fail(turn, start, loadError, result);
                 return;
             }
             try {
-                SessionState state = stored.orElseGet(() -> SessionState.empty(sessionId, userId, clock.millis()));
+                SessionState state = stored.orElseGet(() -> SessionState.empty(storeId, userId, clock.millis()));
                 if (!state.userId().equals(userId)) {
-                    throw new SessionAccessDeniedException(sessionId);
+                    throw new SessionAccessDeniedException(turn.request.sessionId());
                 }
                 decide(turn, state).whenComplete((decision, decideError) -> {
                     if (decideError != null) {
@@ -612,15 +659,24 @@ public final class DialogEngine implements AutoCloseable {
         return new Decision(null, top.score(), Source.FALLBACK, FallbackReason.LOW_CONFIDENCE, List.of(), degraded);
     }
 
-    private Optional<SessionState> ownedSession(String userId, String sessionId) {
+    /** A closed engine says so before it judges the ids. */
+    private String openStoreId(String userId, String sessionId) {
         ensureOpen();
-        validator.validateIds(userId, sessionId);
-        Optional<SessionState> state = join(store.loadFresh(sessionId));
+        return storeSessionId(userId, sessionId);
+    }
+
+    private Optional<SessionState> ownedSession(String userId, String sessionId, String storeId) {
+        Optional<SessionState> state = join(store.loadFresh(storeId));
         if (state.isPresent() && !state.get().userId().equals(userId)) {
             metrics.recordRefused();
             throw new SessionAccessDeniedException(sessionId);
         }
         return state;
+    }
+
+    private static SessionState withSessionId(SessionState s, String sessionId) {
+        return new SessionState(sessionId, s.userId(), s.version(), s.turns(), s.lastIntent(), s.language(), s.slots(),
+                s.recentTurns(), s.createdAtMillis(), s.updatedAtMillis());
     }
 
     private static RuntimeException unwrap(Throwable error) {

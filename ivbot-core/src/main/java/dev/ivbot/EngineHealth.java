@@ -11,10 +11,14 @@ import org.jspecify.annotations.Nullable;
  * What {@link DialogEngine#health()} reports at one moment: an overall status with the reasons for
  * it, and the parts it was derived from.
  *
- * <p>{@link Status#DOWN} when the session store is unreachable; {@link Status#DEGRADED} when the
- * primary classifier is not serving (closed, no usable model), fails or misses its deadline on more
- * than the failure-alarm threshold of the recent turns, or the failure-rate alarm is raised;
- * otherwise {@link Status#UP}.
+ * <p>{@link Status#DOWN} when the session store does not accept turns (an outage beyond its failover
+ * buffer, a master that is no longer the elected one) or the engine is closed; {@link Status#DEGRADED}
+ * when a store failover is being absorbed by its buffer, the primary classifier is not serving
+ * (closed, no usable model), fails or misses its deadline on more than the failure-alarm threshold of
+ * the recent turns, or the failure-rate alarm is raised; otherwise {@link Status#UP}.
+ *
+ * <p>For load balancers (Kubernetes conventions): {@link #ready()} says whether to send this node
+ * turns; liveness is simply that the process answers.
  *
  * @param status the overall status
  * @param problems why the status is not UP, one line each (empty when UP)
@@ -37,6 +41,15 @@ public record EngineHealth(Status status, List<String> problems, StoreHealth sto
     public EngineHealth {
         Objects.requireNonNull(status, "status");
         problems = List.copyOf(problems);
+    }
+
+    /**
+     * Whether a load balancer should send this node turns: not DOWN, and the primary classifier is
+     * serving. A failover absorbed by the store's buffer keeps the node ready; DEGRADED for other
+     * reasons (deadline misses, a raised alarm) does too, since the secondary still answers.
+     */
+    public boolean ready() {
+        return status != Status.DOWN && primary.serving();
     }
 
     /** The overall status. */

@@ -73,7 +73,8 @@ public class TurnBenchmark {
     public Reply chatTurn() {
         int i = next++;
         String q = questions.get(Math.floorMod(i, questions.size()));
-        return engine.chat(ChatRequest.of("u", "s" + (i & 4095), q));
+        // a user per session: 4096 sessions of one user would pass the store's cap per user and evict on every turn
+        return engine.chat(ChatRequest.of("u" + (i & 4095), "s" + (i & 4095), q));
     }
 
     @Benchmark

@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * <p>A token is accepted only if, in this order: it is a compact JWS of at most
  * {@value #MAX_TOKEN_LENGTH} characters; its {@code alg} is not {@code none} and is one for which a
  * key is configured (HS256/HS384/HS512 with {@link Builder#hmacSecret}, RS256 with
- * {@link Builder#rsaPublicKeyPem}, ES256 with {@link Builder#ecPublicKeyPem}); the signature
- * matches; {@code exp} is present and not past, {@code nbf} and {@code iat} are not in the future
+ * {@link Builder#rsaPublicKeyPem}, ES256 with {@link Builder#ecPublicKeyPem}); the header has no
+ * {@code crit} parameter (it would list extensions the verifier must understand, and it understands
+ * none); the signature matches; {@code exp} is present and not past, {@code nbf} and {@code iat} are not in the future
  * (each with the {@link Builder#leeway leeway}); {@code iss} and {@code aud} match when configured;
  * and the user claim is a valid ivbot user id. Anything else is a {@link TokenRejectedException}
  * with its {@link TokenRejectedException.Reason reason}. The header picks the algorithm only among
@@ -72,6 +73,8 @@ public final class JwtVerifier {
     public static final int MAX_TOKEN_LENGTH = 8192;
 
     private static final Logger LOG = LoggerFactory.getLogger(JwtVerifier.class);
+    /** The JWS header parameter that lists extensions a recipient must understand (RFC 7515 section 4.1.11). */
+    private static final String CRITICAL_HEADER = "crit";
     private static final Pattern COMPACT_JWS = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
     /** Slot values are KB ids; a claim value of another shape cannot name one and is dropped. */
     private static final Pattern SLOT_VALUE = Pattern.compile("[a-z][a-z0-9_]{0,63}");
@@ -159,6 +162,12 @@ public final class JwtVerifier {
         if (verifier == null) {
             throw new TokenRejectedException(Reason.UNSUPPORTED_ALGORITHM,
                     "no key is configured for the token's algorithm; accepted: " + verifiers.keySet());
+        }
+        // java-jwt ignores crit; RFC 7515 4.1.11 says a recipient that does not understand an extension
+        // listed there must refuse the token, and a malformed crit (empty, not a list) is refused alike
+        if (!jwt.getHeaderClaim(CRITICAL_HEADER).isMissing()) {
+            throw new TokenRejectedException(Reason.UNSUPPORTED_CRITICAL_HEADER,
+                    "the header lists critical extensions ('crit'), and none is supported");
         }
         try {
             verifier.verify(jwt);

@@ -27,6 +27,11 @@ public class TokenRejectedException extends IvbotException {
         ALG_NONE,
         /** The header names an algorithm for which no key is configured. */
         UNSUPPORTED_ALGORITHM,
+        /**
+         * The header has a {@code crit} parameter: it names extensions that a recipient must
+         * understand or refuse the token (RFC 7515 section 4.1.11), and this verifier understands none.
+         */
+        UNSUPPORTED_CRITICAL_HEADER,
         /** The signature does not match: a wrong key or a changed header or payload. */
         BAD_SIGNATURE,
         /** {@code exp} is past, beyond the leeway. */

@@ -17,7 +17,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable and thread-safe.
  *
- * @param sessionId the session id
+ * @param sessionId the id the store keeps the session under: for the engine's sessions
+ *     {@link dev.ivbot.DialogEngine#storeSessionId}, derived from the user and the client's id
+ *     ({@link dev.ivbot.DialogEngine#session} hands it back with the client's id instead)
  * @param userId the user who opened the session; no other user may read or continue it
  * @param version the version this state was saved as (1 for a new session)
  * @param turns how many turns were applied

@@ -22,7 +22,10 @@ import java.util.concurrent.CompletionStage;
  *       {@link dev.ivbot.StoreBusyException}.</li>
  * </ul>
  * The store does not check ownership; {@link dev.ivbot.DialogEngine} does, from
- * {@link SessionState#userId()}.
+ * {@link SessionState#userId()}. The session ids the engine hands a store are not the ids clients
+ * chose but ids derived from the user and that id ({@link dev.ivbot.DialogEngine#storeSessionId}:
+ * {@code <16 hex digits>:<client id>}, at most 128 characters of {@code [A-Za-z0-9._:@-]}), so a
+ * store keyed by the session id alone keeps each user's sessions apart.
  *
  * <p>Implementations must be thread-safe.
  */
@@ -65,13 +68,37 @@ public interface SessionStore extends AutoCloseable {
     @Override
     default void close() {}
 
-    /** An in-memory store: {@link #DEFAULT_TTL}, at most 1,000,000 sessions, the system clock. */
+    /**
+     * Default cap of live sessions per user in the in-memory store. A user who opens one more loses
+     * their own least recently used session (saved or touched longest ago), never another user's.
+     */
+    int DEFAULT_MAX_SESSIONS_PER_USER = InMemorySessionStore.DEFAULT_MAXIMUM_SESSIONS_PER_USER;
+
+    /**
+     * An in-memory store: {@link #DEFAULT_TTL}, at most 1,000,000 sessions and
+     * {@link #DEFAULT_MAX_SESSIONS_PER_USER} per user, the system clock.
+     */
     static SessionStore inMemory() {
         return InMemorySessionStore.builder().build();
     }
 
-    /** An in-memory store with the given TTL, capacity and clock (tests inject a clock to expire sessions). */
+    /**
+     * An in-memory store with the given TTL, capacity and clock (tests inject a clock to expire
+     * sessions), and {@link #DEFAULT_MAX_SESSIONS_PER_USER} per user.
+     */
     static SessionStore inMemory(Duration ttl, long maximumSessions, InstantSource clock) {
-        return InMemorySessionStore.builder().ttl(ttl).maximumSessions(maximumSessions).clock(clock).build();
+        return inMemory(ttl, maximumSessions, DEFAULT_MAX_SESSIONS_PER_USER, clock);
+    }
+
+    /**
+     * An in-memory store with the given TTL, capacity, cap per user and clock. When a save opens a
+     * user's session beyond {@code maximumSessionsPerUser}, that user's least recently used session
+     * (saved or touched longest ago) is evicted; {@code maximumSessions} bounds the whole store.
+     *
+     * @throws IllegalArgumentException if a limit is below 1 or the TTL is not positive (naming it)
+     */
+    static SessionStore inMemory(Duration ttl, long maximumSessions, int maximumSessionsPerUser, InstantSource clock) {
+        return InMemorySessionStore.builder().ttl(ttl).maximumSessions(maximumSessions)
+                .maximumSessionsPerUser(maximumSessionsPerUser).clock(clock).build();
     }
 }

@@ -90,6 +90,26 @@ class JwtVerifierTest {
     }
 
     @Test
+    void aCriticalHeaderIsRefusedEvenOnAValidlySignedTokenAndTheMessageQuotesNothingOfIt() {
+        // RFC 7515 4.1.11: a recipient that does not understand a listed extension must refuse the JWS
+        Map<String, Object> crit = Map.of("crit", List.of("urn:example:must-understand"), "urn:example:must-understand", 1);
+        for (String token : List.of(
+                TestTokens.hs256("alice", b -> b.withHeader(crit)),
+                TestTokens.rs256("alice", b -> b.withHeader(crit)),
+                TestTokens.es256("alice", b -> b.withHeader(crit)))) {
+            assertThatThrownBy(() -> verifier.verify(token))
+                    .isInstanceOf(TokenRejectedException.class)
+                    .hasMessageContaining("'crit'")
+                    .hasMessageNotContaining("urn:example")
+                    .hasNoCause()
+                    .extracting(e -> ((TokenRejectedException) e).reason()).isEqualTo(Reason.UNSUPPORTED_CRITICAL_HEADER);
+        }
+        // the same token without it passes: only the header parameter makes the difference
+        assertThat(verifier.verify(TestTokens.hs256("alice", b -> b.withHeader(Map.of("kid", "k1")))).userId())
+                .isEqualTo("alice");
+    }
+
+    @Test
     void theBuilderRefusesWeakOrWrongKeysAndNamesTheArgument() throws Exception {
         assertThatThrownBy(() -> JwtVerifier.builder().hmacSecret("short".getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("secret").hasMessageContaining("32");

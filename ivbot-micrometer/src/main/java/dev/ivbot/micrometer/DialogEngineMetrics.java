@@ -71,6 +71,8 @@ public final class DialogEngineMetrics implements MeterBinder, TurnListener {
     public static final String MODEL_INFO = "ivbot.model.info";
     public static final String STORE_BUFFERED = "ivbot.store.buffered.saves";
     public static final String STORE_REACHABLE = "ivbot.store.reachable";
+    public static final String STORE_IN_DOUBT = "ivbot.store.in.doubt.saves";
+    public static final String STORE_ACCEPTING = "ivbot.store.accepting";
     public static final String FAILURE_RATE = "ivbot.failure.rate";
     public static final String FAILURE_ALARM = "ivbot.failure.alarm";
 
@@ -152,6 +154,12 @@ public final class DialogEngineMetrics implements MeterBinder, TurnListener {
                 .tags(tags).register(registry);
         Gauge.builder(STORE_REACHABLE, e, x -> x.sessionStore().health().reachable() ? 1 : 0)
                 .description("1 when the session store's backend answers, else 0")
+                .tags(tags).register(registry);
+        Gauge.builder(STORE_IN_DOUBT, e, x -> x.sessionStore().health().inDoubtSaves())
+                .description("Buffered saves that ran on a master but are not confirmed by its replicas (not acknowledged)")
+                .tags(tags).register(registry);
+        Gauge.builder(STORE_ACCEPTING, e, x -> x.sessionStore().health().accepting() ? 1 : 0)
+                .description("1 while turns are answered (directly or through the failover buffer), else 0")
                 .tags(tags).register(registry);
         Gauge.builder(FAILURE_RATE, m, EngineMetrics::failureRate)
                 .description("Share of fallback and failed turns over the alarm window")

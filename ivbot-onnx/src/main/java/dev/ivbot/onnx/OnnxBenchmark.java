@@ -186,7 +186,9 @@ public final class OnnxBenchmark {
                 int k = i;
                 pool.execute(() -> {
                     try {
-                        engine.chat(ChatRequest.of("bench", "open-" + (k % 1000), questions.get(k % questions.size())));
+                        // a user per session: one user with 1000 sessions would pass the store's cap per user
+                        engine.chat(ChatRequest.of("bench-" + (k % 1000), "open-" + (k % 1000),
+                                questions.get(k % questions.size())));
                     } catch (RuntimeException e) {
                         errors.incrementAndGet();
                     }
@@ -222,7 +224,7 @@ public final class OnnxBenchmark {
                 while (System.nanoTime() < end) {
                     int i = next.getAndIncrement();
                     try {
-                        Reply r = engine.chat(ChatRequest.of("bench", "sat-" + id + "-" + (i % 50),
+                        Reply r = engine.chat(ChatRequest.of("bench-" + id, "sat-" + id + "-" + (i % 50),
                                 questions.get(i % questions.size())));
                         if (r.degraded()) {
                             errors.incrementAndGet();

@@ -7,7 +7,9 @@ import dev.ivbot.redis.internal.Backend;
 import dev.ivbot.redis.internal.ClusterBackend;
 import dev.ivbot.redis.internal.Failures;
 import dev.ivbot.redis.internal.ReplicaAcks;
+import dev.ivbot.redis.internal.ReplicationUnconfirmedException;
 import dev.ivbot.redis.internal.SaveScript;
+import dev.ivbot.redis.internal.SentinelBackend;
 import dev.ivbot.redis.internal.StandaloneBackend;
 import dev.ivbot.spi.SaveOutcome;
 import dev.ivbot.spi.SessionState;
@@ -16,6 +18,7 @@ import dev.ivbot.spi.StoreHealth;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -58,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Layout.</b> A session is one hash under {@code ivbot:{<sessionId>}} (the hash tag keeps it
- * in one Cluster slot) with the fields of {@link SessionState#toFields()} plus {@code _w}, a short
+ * in one Cluster slot; an engine's session id is {@code DialogEngine.storeSessionId(user, id)}, so
+ * one user's id never reaches another user's session) with the fields of {@link SessionState#toFields()} plus {@code _w}, a short
  * log of the last write ids. A save is one Lua script (EVALSHA, EVAL on NOSCRIPT) that checks the
  * stored version, writes the fields and renews the TTL in the same round trip; a touch is a
  * {@code PEXPIRE}. The script is idempotent per write: a save replayed after a failover whose first
@@ -93,6 +97,8 @@ public final class RedisSessionStore implements SessionStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisSessionStore.class);
     private static final long REPLICA_PROBE_NANOS = Duration.ofSeconds(1).toNanos();
+    /** How often a Sentinel-backed store asks which master serves (see {@code SentinelBackend}). */
+    static final Duration SENTINEL_CHECK_INTERVAL = Duration.ofMillis(500);
 
     private final Backend backend;
     private final RedisSessionStoreOptions options;
@@ -243,18 +249,33 @@ public final class RedisSessionStore implements SessionStore {
         return options.ttl();
     }
 
-    /** Master reachable (nothing buffered), buffer depth, age of the oldest buffered save. */
+    /**
+     * Master reachable (nothing buffered); accepting while the buffer still absorbs the outage (its
+     * oldest save is younger than the failover buffer) and the master is the elected one; buffer
+     * depth, in-doubt saves, age of the oldest buffered save.
+     */
     @Override
     public StoreHealth health() {
-        int depth = buffer.size();
+        int depth = 0;
+        int inDoubt = 0;
+        for (PendingSave p : buffer.values()) {
+            depth++;
+            if (p.inDoubt) {
+                inDoubt++;
+            }
+        }
         Duration oldest = Duration.ZERO;
         Map.Entry<Long, PendingSave> first = buffer.firstEntry();
         if (first != null) {
             oldest = Duration.ofNanos(Math.max(0, System.nanoTime() - first.getValue().firstFailureNanos));
         }
-        boolean reachable = backend.isUp() && depth == 0;
-        return new StoreHealth(reachable, depth, oldest, "redis " + backend.describe() + (reachable ? "" : ", no master")
-                + ", " + depth + " saves buffered, replica acks " + replicaAcks);
+        boolean up = backend.isUp();
+        boolean reachable = up && depth == 0;
+        boolean stale = backend instanceof SentinelBackend sentinel && sentinel.stale();
+        boolean accepting = !stale && (up || depth > 0) && oldest.toNanos() < Math.max(bufferNanos, 1);
+        return new StoreHealth(reachable, accepting, depth, inDoubt, oldest, "redis " + backend.describe()
+                + (stale ? ", connected to a master Sentinel no longer names" : up ? "" : ", no master")
+                + ", " + depth + " saves buffered (" + inDoubt + " in doubt), replica acks " + replicaAcks);
     }
 
     /** Counters of buffered, replayed and refused saves and more. */
@@ -326,8 +347,12 @@ public final class RedisSessionStore implements SessionStore {
         try {
             attempt = backend.connectionFor(p.key).thenCompose(c -> SaveScript.run(c, p.key, p.args)
                     .thenCompose(r -> {
-                        if (r != SaveScript.CONFLICT) {
+                        if (r != SaveScript.CONFLICT && !p.inDoubt) {
                             p.inDoubt = true; // applied on this master; until its replicas confirm, in doubt
+                            if (replay) {
+                                // refusing it now would leave a turn applied that the user was told failed
+                                p.deadlineNanos = Math.max(p.deadlineNanos, p.firstFailureNanos + inDoubtNanos);
+                            }
                         }
                         return afterScript(c, r);
                     }));
@@ -366,11 +391,14 @@ public final class RedisSessionStore implements SessionStore {
         }
         ReplicaAcks group = acks.computeIfAbsent(c, conn -> new ReplicaAcks(conn, replicaAcks,
                 options.replicaAckTimeout().toMillis(), REPLICA_PROBE_NANOS));
-        return group.await().thenApply(n -> {
+        return group.await().thenCompose(n -> {
             if (n < replicaAcks) {
+                // applied on this master only: a failover now would take it away, so it is not
+                // acknowledged; it waits in the buffer, in doubt, and is confirmed by a replay
                 metrics.unreplicated.increment();
+                return CompletableFuture.failedFuture(new ReplicationUnconfirmedException(n < 0 ? 0 : n, replicaAcks));
             }
-            return SaveOutcome.SAVED;
+            return CompletableFuture.completedFuture(SaveOutcome.SAVED);
         });
     }
 
@@ -658,9 +686,11 @@ public final class RedisSessionStore implements SessionStore {
                 RedisClient created = RedisClient.create(resources);
                 try {
                     created.setOptions(clientOptions());
+                    if (!uri.getSentinels().isEmpty()) {
+                        return new SentinelBackend(created, resources, uri, SENTINEL_CHECK_INTERVAL);
+                    }
                     StatefulRedisConnection<String, String> c = created.connect(StringCodec.UTF8, uri);
-                    boolean sentinel = !uri.getSentinels().isEmpty();
-                    return new StandaloneBackend(c, true, created, resources, sentinel, describe(uri));
+                    return new StandaloneBackend(c, true, created, resources, false, describe(uri));
                 } catch (RuntimeException e) {
                     created.shutdown(Duration.ZERO, Duration.ofSeconds(1));
                     resources.shutdown();
@@ -704,13 +734,13 @@ public final class RedisSessionStore implements SessionStore {
         }
 
         private ClientOptions clientOptions() {
-            return ClientOptions.builder().autoReconnect(true)
+            return ClientOptions.builder().autoReconnect(true).socketOptions(socketOptions())
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout())).build();
         }
 
         private ClusterClientOptions clusterOptions() {
-            return ClusterClientOptions.builder().autoReconnect(true)
+            return ClusterClientOptions.builder().autoReconnect(true).socketOptions(socketOptions())
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
@@ -720,6 +750,16 @@ public final class RedisSessionStore implements SessionStore {
                             .enablePeriodicRefresh(Duration.ofSeconds(10))
                             .build())
                     .build();
+        }
+
+        /**
+         * TCP keepalive probes after 2 s idle, every second, 3 of them: a peer behind a partition
+         * (no reset) is noticed in about 5 s instead of the kernel's two hours. A frozen process
+         * still has a live kernel socket; the Sentinel check and the command timeout cover that.
+         */
+        private static SocketOptions socketOptions() {
+            return SocketOptions.builder().keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
+                    .idle(Duration.ofSeconds(2)).interval(Duration.ofSeconds(1)).count(3).build()).build();
         }
 
         private static String describe(RedisURI uri) {

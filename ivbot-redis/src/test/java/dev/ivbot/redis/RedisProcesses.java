@@ -59,6 +59,30 @@ final class RedisProcesses implements AutoCloseable {
             process.waitFor();
         }
 
+        /** SIGSTOP: the process stops answering but its sockets stay open, as behind a network partition. */
+        void freeze() {
+            signal("STOP");
+        }
+
+        /** SIGCONT after {@link #freeze()}. */
+        void thaw() {
+            signal("CONT");
+        }
+
+        private void signal(String name) {
+            try {
+                Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+                if (kill.waitFor() != 0) {
+                    throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
         /** Starts the process again on the same port and arguments (no data: persistence is off). */
         void restart() {
             start(this);
@@ -168,6 +192,28 @@ final class RedisProcesses implements AutoCloseable {
         }
         awaitCondition(Duration.ofSeconds(10), () -> "PONG".equals(command(node.port, "PING")),
                 "redis on port " + node.port + " to answer PING");
+    }
+
+    /** The port of the master a sentinel names ({@code SENTINEL GET-MASTER-ADDR-BY-NAME}), or null. */
+    static String sentinelMasterPort(int sentinelPort, String name) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", sentinelPort), 500);
+            s.setSoTimeout(2000);
+            String req = "*3\r\n$8\r\nSENTINEL\r\n$23\r\nGET-MASTER-ADDR-BY-NAME\r\n$" + name.length() + "\r\n" + name
+                    + "\r\n";
+            s.getOutputStream().write(req.getBytes(StandardCharsets.UTF_8));
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    StandardCharsets.UTF_8));
+            // *2, $len, ip, $len, port
+            for (int i = 0; i < 4; i++) {
+                if (in.readLine() == null) {
+                    return null;
+                }
+            }
+            return in.readLine();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** One inline command over a plain socket; the first line of the reply without its type byte. */

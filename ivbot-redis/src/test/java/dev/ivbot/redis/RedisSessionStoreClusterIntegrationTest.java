@@ -48,6 +48,9 @@ class RedisSessionStoreClusterIntegrationTest {
                 RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> String.valueOf(
                         RedisProcesses.command(heir.port, "INFO", "replication")).contains("role:master"),
                         "the replica to take over");
+                // the orchestrator restarts the dead node: it rejoins as the heir's replica, which is what
+                // lets the heir confirm saves again (a save no replica confirmed is never acknowledged)
+                victim.restart();
                 RedisProcesses.awaitCondition(Duration.ofSeconds(30),
                         () -> storeA.health().bufferedSaves() == 0 && storeB.health().bufferedSaves() == 0,
                         "the buffered saves to be replayed");

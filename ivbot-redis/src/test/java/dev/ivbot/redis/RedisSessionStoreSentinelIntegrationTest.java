@@ -9,8 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sentinel: 1 master, 1 replica, 3 sentinels (quorum 2, down-after 1 s). The master is SIGKILLed
- * while turns flow through two engines; afterwards every acknowledged turn is in its session.
+ * Sentinel: 1 master, 1 or 2 replicas, 3 sentinels (quorum 2, down-after 1 s). The master is
+ * SIGKILLed, or frozen with SIGSTOP (a partition: no reset), while turns flow through two engines;
+ * afterwards every acknowledged turn is in its session.
  */
 class RedisSessionStoreSentinelIntegrationTest {
 
@@ -28,20 +29,67 @@ class RedisSessionStoreSentinelIntegrationTest {
         killMasterWhileTurnsFlow(Duration.ofMillis(800), "sentinel-short-buffer");
     }
 
+    @Test
+    void aFrozenMasterIsLeftWithinTheDetectionTimeAndNoAcknowledgedTurnIsLost() throws Exception {
+        // SIGSTOP for 12 s: no reset, no closed socket; two replicas, so that the new master has one
+        Duration recovery = breakMasterWhileTurnsFlow(RedisSessionStoreOptions.DEFAULT_FAILOVER_BUFFER,
+                "sentinel-freeze-12s", 2, (redis, master) -> {
+                    master.freeze();
+                    long frozenAt = System.nanoTime();
+                    return () -> {
+                        // the partition lasts 12 s in all, however soon the store moved on
+                        long left = Duration.ofSeconds(12).toMillis() - (System.nanoTime() - frozenAt) / 1_000_000;
+                        Thread.sleep(Math.max(0, left));
+                        master.thaw();
+                        // Sentinel demotes the old master; it resyncs from the new one
+                        RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> String.valueOf(
+                                RedisProcesses.command(master.port, "INFO", "replication")).contains("role:slave"),
+                                "the thawed master to be demoted");
+                    };
+                });
+        // turns were acknowledged on the new master while the old one was still frozen
+        assertThat(recovery).isLessThan(Duration.ofSeconds(12));
+    }
+
+    /** What breaks the master; returns what to do once the store has moved to the new master. */
+    @FunctionalInterface
+    interface Breakage {
+        Aftermath apply(RedisProcesses redis, RedisProcesses.Node master) throws Exception;
+    }
+
+    @FunctionalInterface
+    interface Aftermath {
+        void run() throws Exception;
+    }
+
     private void killMasterWhileTurnsFlow(Duration failoverBuffer, String scenario) throws Exception {
+        // one replica: the killed node is restarted below, and becomes the new master's replica
+        breakMasterWhileTurnsFlow(failoverBuffer, scenario, 1, (redis, master) -> {
+            master.kill();
+            return () -> { };
+        });
+    }
+
+    /** Returns the time from the breakage to turns acknowledged on the new master by both stores. */
+    private Duration breakMasterWhileTurnsFlow(Duration failoverBuffer, String scenario, int replicaCount,
+            Breakage breakage) throws Exception {
         try (RedisProcesses redis = new RedisProcesses()) {
             RedisProcesses.Node master = redis.server();
-            RedisProcesses.Node replica = redis.replica(master);
-            RedisProcesses.awaitCondition(Duration.ofSeconds(10), () -> String.valueOf(
-                    RedisProcesses.command(replica.port, "INFO", "replication")).contains("master_link_status:up"),
-                    "the replica to sync");
+            List<RedisProcesses.Node> replicas = new java.util.ArrayList<>();
+            for (int i = 0; i < replicaCount; i++) {
+                RedisProcesses.Node replica = redis.replica(master);
+                replicas.add(replica);
+                RedisProcesses.awaitCondition(Duration.ofSeconds(10), () -> String.valueOf(
+                        RedisProcesses.command(replica.port, "INFO", "replication")).contains("master_link_status:up"),
+                        "the replica to sync");
+            }
             List<RedisProcesses.Node> sentinels = List.of(redis.sentinel(MASTER, master), redis.sentinel(MASTER, master),
                     redis.sentinel(MASTER, master));
             for (RedisProcesses.Node s : sentinels) {
                 RedisProcesses.awaitCondition(Duration.ofSeconds(15),
-                        () -> "1".equals(RedisProcesses.command(s.port, "SENTINEL", "REPLICAS", MASTER))
+                        () -> Integer.toString(replicaCount).equals(RedisProcesses.command(s.port, "SENTINEL", "REPLICAS", MASTER))
                                 && "2".equals(RedisProcesses.command(s.port, "SENTINEL", "SENTINELS", MASTER)),
-                        "sentinel " + s.port + " to see the replica and the other sentinels");
+                        "sentinel " + s.port + " to see the replicas and the other sentinels");
             }
             RedisURI.Builder uri = RedisURI.builder();
             sentinels.forEach(s -> uri.withSentinel("127.0.0.1", s.port));
@@ -56,19 +104,34 @@ class RedisSessionStoreSentinelIntegrationTest {
             try (storeA; storeB; DialogEngine a = TestEngines.engine(storeA); DialogEngine b = TestEngines.engine(storeB)) {
                 driver.start(List.of(a, b), 4, 3, "sentinel");
                 RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> driver.acked.get() >= 300,
-                        "turns to flow before the kill");
-                long killedAt = System.nanoTime();
-                master.kill();
-                RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> String.valueOf(
-                        RedisProcesses.command(replica.port, "INFO", "replication")).contains("role:master"),
-                        "sentinel to promote the replica");
+                        "turns to flow before the master breaks");
+                long brokenAt = System.nanoTime();
+                Aftermath aftermath = breakage.apply(redis, master);
+                RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> replicas.stream().anyMatch(r -> String.valueOf(
+                        RedisProcesses.command(r.port, "INFO", "replication")).contains("role:master")),
+                        "sentinel to promote a replica");
+                if (replicaCount == 1) {
+                    // the orchestrator restarts the dead node once Sentinel has switched (an empty master
+                    // back before the switch would be taken for the old one: Redis's known hazard without
+                    // persistence); Sentinel makes it the new master's replica, which is what lets the new
+                    // master confirm saves again
+                    for (RedisProcesses.Node s : sentinels) {
+                        RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> !Integer.toString(master.port)
+                                .equals(RedisProcesses.sentinelMasterPort(s.port, MASTER)),
+                                "sentinel " + s.port + " to name the new master");
+                    }
+                    master.restart();
+                }
+                long ackedAtPromotion = driver.acked.get();
                 RedisProcesses.awaitCondition(Duration.ofSeconds(30),
-                        () -> storeA.health().reachable() && storeB.health().reachable()
-                                && storeA.health().bufferedSaves() == 0 && storeB.health().bufferedSaves() == 0,
-                        "both stores to reach the new master");
+                        () -> driver.acked.get() >= ackedAtPromotion + 100 && storeA.health().reachable()
+                                && storeB.health().reachable(),
+                        "both stores to acknowledge turns on the new master");
                 long recoveredAt = System.nanoTime();
-                driver.finishAndCheckNothingLost(scenario, a, killedAt, recoveredAt,
+                aftermath.run();
+                driver.finishAndCheckNothingLost(scenario, a, brokenAt, recoveredAt,
                         " storeA=" + storeA.metrics() + " storeB=" + storeB.metrics());
+                return Duration.ofNanos(recoveredAt - brokenAt);
             } finally {
                 driver.stop();
             }

@@ -85,7 +85,7 @@ class RedisSessionStoreStandaloneIntegrationTest {
                 DialogEngine engine = TestEngines.engine(store)) {
             String id = sid();
             engine.chat(ChatRequest.of("u1", id, "年假有几天"));
-            String key = RedisSessionStore.keyOf(id);
+            String key = RedisSessionStore.keyOf(DialogEngine.storeSessionId("u1", id));
             adminConnection.sync().pexpire(key, 5_000);
             assertThat(engine.touch("u1", id)).isTrue();
             assertThat(adminConnection.sync().pttl(key)).isGreaterThan(5_000);
@@ -241,6 +241,42 @@ class RedisSessionStoreStandaloneIntegrationTest {
                 assertThat(s1.get(10, TimeUnit.SECONDS)).isEqualTo(SaveOutcome.SAVED);
                 assertThat(store.load(id).toCompletableFuture().join()).contains(first(id));
                 assertThat(store.metrics().replayedCount()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void aSaveNoReplicaConfirmsIsNotAcknowledgedUntilOneDoes() throws Exception {
+        try (RedisProcesses own = new RedisProcesses()) {
+            RedisProcesses.Node master = own.server();
+            RedisProcesses.Node replica = own.replica(master);
+            RedisProcesses.awaitCondition(Duration.ofSeconds(10), () -> String.valueOf(
+                    RedisProcesses.command(replica.port, "INFO", "replication")).contains("master_link_status:up"),
+                    "the replica to sync");
+            RedisSessionStore store = RedisSessionStore.builder().uri(master.uri())
+                    .options(RedisSessionStoreOptions.builder().replicaAcks(1).build()).build();
+            try (store; DialogEngine engine = TestEngines.engine(store)) {
+                String id = sid();
+                assertThat(engine.chat(ChatRequest.of("u1", id, "年假有几天")).turn()).isEqualTo(1);
+                replica.freeze(); // still connected to the master, but confirms nothing
+                try {
+                    CompletableFuture<Reply> pending = engine.chatAsync(ChatRequest.of("u1", id, "那病假呢"));
+                    RedisProcesses.awaitCondition(Duration.ofSeconds(10), () -> store.health().inDoubtSaves() == 1,
+                            "the unconfirmed save to wait in doubt");
+                    assertThat(store.metrics().unreplicatedCount()).isPositive();
+                    assertThat(pending).as("on the master alone: not acknowledged").isNotDone();
+                    assertThat(store.health().reachable()).isFalse();
+                    assertThat(store.health().accepting()).isTrue();
+                } finally {
+                    replica.thaw();
+                }
+                RedisProcesses.awaitCondition(Duration.ofSeconds(10), () -> store.health().bufferedSaves() == 0,
+                        "the replica to confirm the save");
+                Reply third = engine.chat(ChatRequest.of("u1", id, "面试有几轮"));
+                assertThat(third.turn()).as("the second turn was acknowledged, exactly once").isEqualTo(3);
+                assertThat(RedisProcesses.command(replica.port, "HGET",
+                        RedisSessionStore.keyOf(DialogEngine.storeSessionId("u1", id)), "turns"))
+                        .isEqualTo("3");
             }
         }
     }

@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Errors are {@code {"code", "message"}}: 400 {@code malformed_json} / {@code invalid_input} (with
  * {@code field}), 401 {@code unauthorized} (with {@code reason}), 403 {@code forbidden}, 404
- * {@code not_found}, 405 {@code method_not_allowed}, 413, 415, 503 {@code busy} (the KB's busy message, in the
- * question's language, with a {@code Retry-After} header), 500 {@code internal}.
+ * {@code not_found}, 405 {@code method_not_allowed}, 408 {@code request_timeout} (the body came too slowly, see
+ * {@link JsonBodyReader}), 413, 415, 503 {@code busy} (the KB's busy message, in the question's language, with a
+ * {@code Retry-After} header), 500 {@code internal}.
  */
 final class ApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -56,10 +57,12 @@ final class ApiServlet extends HttpServlet {
 
     private final transient DialogEngine engine;
     private final transient JwtVerifier verifier;
+    private final transient JsonBodyReader bodies;
 
-    ApiServlet(DialogEngine engine, JwtVerifier verifier) {
+    ApiServlet(DialogEngine engine, JwtVerifier verifier, JsonBodyReader bodies) {
         this.engine = engine;
         this.verifier = verifier;
+        this.bodies = bodies;
     }
 
     @Override
@@ -120,9 +123,33 @@ final class ApiServlet extends HttpServlet {
         }
     }
 
-    private void chat(VerifiedToken token, HttpServletRequest request, HttpServletResponse response) throws IOException {
+    private void chat(VerifiedToken token, HttpServletRequest request, HttpServletResponse response) {
         Language language = preferredLanguage(request);
-        JsonNode body = Http.readJsonObject(request);
+        // from here on no thread waits: not for the body's bytes, not for Redis (up to the failover
+        // buffer), not for the model
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0);
+        bodies.read(async)
+                .thenCompose(body -> engine.chatAsync(chatRequest(token, body)))
+                .whenComplete((reply, error) -> {
+                    try {
+                        if (error != null) {
+                            fail(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error,
+                                    request, response, language);
+                        } else if (reply.fallbackReason() == FallbackReason.STORE_BUSY) {
+                            busy(response, reply.text());
+                        } else {
+                            Http.write(response, 200, toJson(reply));
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        LOG.debug("could not write the reply: {}", e.toString());
+                    } finally {
+                        async.complete();
+                    }
+                });
+    }
+
+    private ChatRequest chatRequest(VerifiedToken token, JsonNode body) {
         String text = Http.text(body, "text");
         if (text == null) {
             throw new ApiException(400, "invalid_input", "text: is missing", Map.of("field", "text"), null);
@@ -134,28 +161,7 @@ final class ApiServlet extends HttpServlet {
         String choice = Http.text(body, "choice");
         ChatRequest chat = ChatRequest.of(token.userId(), sessionId, text)
                 .withAttributes(token.slotAttributesKnownTo(engine.knowledgeBase()));
-        if (choice != null) {
-            chat = chat.withChoice(choice);
-        }
-        // the turn goes on without this thread: it may wait on Redis (up to the failover buffer) or the model
-        AsyncContext async = request.startAsync();
-        async.setTimeout(0);
-        engine.chatAsync(chat).whenComplete((reply, error) -> {
-            try {
-                if (error != null) {
-                    fail(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error,
-                            request, response, language);
-                } else if (reply.fallbackReason() == FallbackReason.STORE_BUSY) {
-                    busy(response, reply.text());
-                } else {
-                    Http.write(response, 200, toJson(reply));
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("could not write the reply: {}", e.toString());
-            } finally {
-                async.complete();
-            }
-        });
+        return choice == null ? chat : chat.withChoice(choice);
     }
 
     /** The JSON of a reply, as the API returns it. */

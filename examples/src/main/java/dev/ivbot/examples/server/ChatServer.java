@@ -43,10 +43,28 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code GET /}</td><td>the chat page</td></tr>
  * </table>
  *
+ * <p>Every error is the API's JSON {@code {"code", "message"}}, Jetty's own included
+ * ({@link JsonErrorHandler}). Request bodies are read without holding a thread, and must arrive
+ * within {@link ServerConfig#bodyTimeout()} and at {@link ServerConfig#minBodyRate()} or faster
+ * ({@link JsonBodyReader}), so slow clients cannot take Jetty's threads from everyone else.
+ *
  * <p>Thread-safe. {@link #close()} stops Jetty and the KB watcher, then closes the engine, the model
  * and the store, in that order: each after everything that uses it.
  */
 public final class ChatServer implements AutoCloseable {
+    /**
+     * Largest request line and header block, in bytes (Jetty's default is 8 KiB). Room for a bearer
+     * token of {@link JwtVerifier#MAX_TOKEN_LENGTH} characters and the usual headers, so that an
+     * over-long token meets the verifier's {@code TOO_LONG} (401) and only a bigger header block
+     * the connection's 431.
+     */
+    public static final int MAX_REQUEST_HEADER_BYTES = 16 * 1024;
+    /**
+     * A connection silent this long is closed: between requests, inside a header block or a body
+     * (Jetty's default, stated). Bodies have the tighter {@link ServerConfig#bodyTimeout()}.
+     */
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+
     private static final Logger LOG = LoggerFactory.getLogger(ChatServer.class);
 
     private final ServerConfig config;
@@ -136,20 +154,28 @@ public final class ChatServer implements AutoCloseable {
             jetty = new Server(threads);
             HttpConfiguration http = new HttpConfiguration();
             http.setSendServerVersion(false);
+            http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
             ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
             connector.setHost(config.host());
             connector.setPort(config.port());
+            connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
             jetty.addConnector(connector);
+            jetty.setErrorHandler(new JsonErrorHandler());
+            JsonBodyReader bodies = new JsonBodyReader(jetty.getScheduler(), config.bodyTimeout(), config.minBodyRate());
 
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");
-            ServletHolder api = new ServletHolder("api", new ApiServlet(engine, verifier));
-            api.setAsyncSupported(true); // a turn waits for Redis or the model without holding a Jetty thread
+            context.setErrorHandler(new JsonErrorHandler());
+            ServletHolder api = new ServletHolder("api", new ApiServlet(engine, verifier, bodies));
+            // neither the body's bytes nor a turn waiting for Redis or the model hold a Jetty thread
+            api.setAsyncSupported(true);
             context.addServlet(api, "/api/*");
-            context.addServlet(new ServletHolder("health", new HealthServlet(engine, classifiers.description())), "/health");
+            context.addServlet(new ServletHolder("health", new HealthServlet(engine, classifiers.description())), "/health/*");
             context.addServlet(new ServletHolder("metrics", new MetricsServlet(registry, metrics)), "/metrics");
             if (config.devLogin()) {
-                context.addServlet(new ServletHolder("dev-login", new DevLoginServlet(config)), "/dev/login");
+                ServletHolder login = new ServletHolder("dev-login", new DevLoginServlet(config, bodies));
+                login.setAsyncSupported(true); // it reads a body, which may trickle
+                context.addServlet(login, "/dev/login");
             }
             context.addServlet(new ServletHolder("static", new StaticServlet(config.devLogin())), "/");
             jetty.setHandler(context);

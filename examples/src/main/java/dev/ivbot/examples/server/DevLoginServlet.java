@@ -4,6 +4,7 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -11,7 +12,10 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /dev/login} {@code {"user": "alice", "track": "campus"?}}: mints an HS256 token for any
@@ -20,51 +24,73 @@ import java.util.regex.Pattern;
  */
 final class DevLoginServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(DevLoginServlet.class);
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}");
     private static final Pattern TRACK = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
     private final transient Algorithm algorithm;
     private final transient ServerConfig config;
+    private final transient JsonBodyReader bodies;
 
-    DevLoginServlet(ServerConfig config) {
+    DevLoginServlet(ServerConfig config, JsonBodyReader bodies) {
         this.config = config;
+        this.bodies = bodies;
         this.algorithm = Algorithm.HMAC256(config.hmacSecret());
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        try {
-            if (!request.getMethod().equals("POST")) {
-                response.setHeader("Allow", "POST");
-                throw new ApiException(405, "method_not_allowed", "use POST");
-            }
-            JsonNode body = Http.readJsonObject(request);
-            String user = Http.text(body, "user");
-            if (user == null || !USER.matcher(user).matches()) {
-                throw new ApiException(400, "invalid_input",
-                        "user: 1 to 64 letters, digits and . _ - : @, starting with a letter or digit",
-                        Map.of("field", "user"), null);
-            }
-            String track = Http.text(body, "track");
-            if (track != null && !TRACK.matcher(track).matches()) {
-                throw new ApiException(400, "invalid_input", "track: a slot value such as campus",
-                        Map.of("field", "track"), null);
-            }
-            Instant now = Instant.now();
-            Instant expires = now.plus(ServerConfig.DEV_TOKEN_LIFETIME);
-            JWTCreator.Builder jwt = JWT.create().withSubject(user).withIssuedAt(now).withExpiresAt(expires);
-            config.issuer().ifPresent(jwt::withIssuer);
-            config.audience().ifPresent(jwt::withAudience);
-            if (track != null) {
-                jwt.withClaim("track", track);
-            }
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("token", jwt.sign(algorithm));
-            json.put("user", user);
-            json.put("expiresAt", expires.toString());
-            Http.write(response, 200, json);
-        } catch (ApiException e) {
-            Http.error(response, e);
+        if (!request.getMethod().equals("POST")) {
+            response.setHeader("Allow", "POST");
+            Http.error(response, new ApiException(405, "method_not_allowed", "use POST"));
+            return;
         }
+        // it needs no token, so a trickling body here must not hold a thread either
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0);
+        bodies.read(async).thenApply(this::login).whenComplete((json, error) -> {
+            try {
+                if (error == null) {
+                    Http.write(response, 200, json);
+                } else {
+                    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    if (!(e instanceof ApiException)) {
+                        LOG.error("POST /dev/login failed", e);
+                    }
+                    Http.error(response, e instanceof ApiException api ? api : new ApiException(500, "internal", "internal error"));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("could not write the login reply: {}", e.toString());
+            } finally {
+                async.complete();
+            }
+        });
+    }
+
+    private Map<String, Object> login(JsonNode body) {
+        String user = Http.text(body, "user");
+        if (user == null || !USER.matcher(user).matches()) {
+            throw new ApiException(400, "invalid_input",
+                    "user: 1 to 64 letters, digits and . _ - : @, starting with a letter or digit",
+                    Map.of("field", "user"), null);
+        }
+        String track = Http.text(body, "track");
+        if (track != null && !TRACK.matcher(track).matches()) {
+            throw new ApiException(400, "invalid_input", "track: a slot value such as campus",
+                    Map.of("field", "track"), null);
+        }
+        Instant now = Instant.now();
+        Instant expires = now.plus(ServerConfig.DEV_TOKEN_LIFETIME);
+        JWTCreator.Builder jwt = JWT.create().withSubject(user).withIssuedAt(now).withExpiresAt(expires);
+        config.issuer().ifPresent(jwt::withIssuer);
+        config.audience().ifPresent(jwt::withAudience);
+        if (track != null) {
+            jwt.withClaim("track", track);
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("token", jwt.sign(algorithm));
+        json.put("user", user);
+        json.put("expiresAt", expires.toString());
+        return json;
     }
 }

@@ -15,10 +15,16 @@ import java.util.Map;
 
 /**
  * {@code GET /health}: the engine's {@link DialogEngine#health()} as JSON. {@code status} UP (200),
- * DEGRADED (200: turns are answered by a weaker path, {@code problems} says why) or DOWN (503,
- * session store unreachable), with the store, the classifier (serving version, the KB fingerprint
- * it was trained on, training in progress, last refused version), the KB in force and the last
- * refused KB reload.
+ * DEGRADED (200: turns are answered by a weaker path or through the store's failover buffer,
+ * {@code problems} says why) or DOWN (503: the store does not accept turns), with {@code ready},
+ * the store (reachable, accepting, buffered and in-doubt saves), the classifier (serving version,
+ * the KB fingerprint it was trained on, training in progress, last refused version), the KB in force
+ * and the last refused KB reload.
+ *
+ * <p>For load balancers (Kubernetes probes): {@code GET /health/live} is 200 while the engine is
+ * open (restart the process otherwise); {@code GET /health/ready} is 200 while
+ * {@link dev.ivbot.EngineHealth#ready()} holds and 503 otherwise, so a failover absorbed by the buffer
+ * keeps the node in rotation and an outage beyond it or a model that is not serving takes it out.
  */
 final class HealthServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -34,6 +40,21 @@ final class HealthServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         EngineHealth health = engine.health();
+        String probe = request.getPathInfo();
+        if ("/live".equals(probe)) {
+            boolean live = !engine.isClosed();
+            Http.write(response, live ? 200 : 503, Map.of("live", live));
+            return;
+        }
+        if ("/ready".equals(probe)) {
+            Http.write(response, health.ready() ? 200 : 503, Map.of("ready", health.ready(),
+                    "status", health.status().name(), "problems", health.problems()));
+            return;
+        }
+        if (probe != null && !probe.equals("/")) {
+            Http.error(response, new ApiException(404, "not_found", "no such health probe: " + probe));
+            return;
+        }
         StoreHealth store = health.store();
         IntentClassifier primary = engine.primaryClassifier();
         ClassifierStatus cs = health.primary();
@@ -41,10 +62,13 @@ final class HealthServlet extends HttpServlet {
 
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("status", health.status().name());
+        json.put("ready", health.ready());
         json.put("problems", health.problems());
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("reachable", store.reachable());
+        s.put("accepting", store.accepting());
         s.put("bufferedSaves", store.bufferedSaves());
+        s.put("inDoubtSaves", store.inDoubtSaves());
         s.put("oldestBufferedMs", store.oldestBuffered().toMillis());
         s.put("ttlSeconds", engine.sessionStore().ttl().toSeconds());
         s.put("description", store.description());

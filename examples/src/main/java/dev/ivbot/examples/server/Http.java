@@ -1,18 +1,19 @@
 package dev.ivbot.examples.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.servlet.http.HttpServletRequest;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /** JSON in and out, with the limits of the API. Stateless and thread-safe. */
@@ -20,28 +21,55 @@ final class Http {
     /** Largest request body accepted. */
     static final int MAX_BODY_BYTES = 16 * 1024;
 
-    static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /**
+     * Requests and responses. Strict on what it reads: nothing after the value, and no key twice
+     * in one object (Jackson would otherwise keep the last, so a proxy or WAF that reads the first
+     * would see another request than the engine).
+     */
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    /** Jackson's message for a key read twice under {@link StreamReadFeature#STRICT_DUPLICATE_DETECTION}. */
+    private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate field '(.*)'", Pattern.DOTALL);
 
     private Http() {}
 
-    /** The body as a JSON object, or a 4xx {@link ApiException}. */
-    static JsonNode readJsonObject(HttpServletRequest request) throws IOException {
-        String type = request.getContentType();
-        if (type != null && !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+    /**
+     * Refuses a body that is not declared as JSON: the media type must be exactly
+     * {@code application/json} (any case), with parameters allowed after it; a {@code charset}
+     * parameter, if given, must be UTF-8, the only encoding JSON has (RFC 8259 section 8.1). No
+     * Content-Type at all is read as JSON, as before.
+     */
+    static void requireJsonContentType(@Nullable String contentType) {
+        if (contentType == null) {
+            return;
+        }
+        String[] parts = contentType.split(";", -1);
+        // a prefix match let application/jsonp and application/json-seq through
+        if (!parts[0].strip().equalsIgnoreCase("application/json")) {
             throw new ApiException(415, "unsupported_media_type", "send the body as application/json");
         }
-        long declared = request.getContentLengthLong();
-        if (declared > MAX_BODY_BYTES) {
-            throw new ApiException(413, "payload_too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes");
+        for (int i = 1; i < parts.length; i++) {
+            String parameter = parts[i].strip();
+            int eq = parameter.indexOf('=');
+            if (eq > 0 && parameter.substring(0, eq).strip().equalsIgnoreCase("charset")) {
+                String charset = parameter.substring(eq + 1).strip().replace("\"", "");
+                if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+                    throw new ApiException(415, "unsupported_media_type", "send the body as UTF-8 application/json");
+                }
+            }
         }
-        byte[] body;
-        try (InputStream in = request.getInputStream()) {
-            body = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        if (body.length > MAX_BODY_BYTES) {
-            throw new ApiException(413, "payload_too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes");
-        }
+    }
+
+    /** The 413 for a body over {@link #MAX_BODY_BYTES}. */
+    static ApiException tooLarge() {
+        return new ApiException(413, "payload_too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes");
+    }
+
+    /** The body as a JSON object, or a 400 {@link ApiException}. */
+    static JsonNode parseJsonObject(byte[] body) {
         if (body.length == 0) {
             throw new ApiException(400, "malformed_json", "the body is empty; expected a JSON object");
         }
@@ -49,13 +77,39 @@ final class Http {
         try {
             node = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new ApiException(400, "malformed_json", "the body is not valid JSON (line "
-                    + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ")");
+            Matcher duplicate = DUPLICATE_KEY.matcher(String.valueOf(e.getOriginalMessage()));
+            if (duplicate.matches()) {
+                // which of two values would win is the parser's choice, not the client's: refuse both
+                throw new ApiException(400, "malformed_json", "the key '" + printable(duplicate.group(1))
+                        + "' appears more than once in an object (line " + line(e) + ")");
+            }
+            throw new ApiException(400, "malformed_json", "the body is not valid JSON (line " + line(e) + ")");
+        } catch (IOException e) {
+            throw new ApiException(400, "malformed_json", "the body is not valid JSON");
         }
         if (node == null || !node.isObject()) {
             throw new ApiException(400, "malformed_json", "the body must be a JSON object");
         }
         return node;
+    }
+
+    private static String line(JsonProcessingException e) {
+        return e.getLocation() == null ? "?" : Integer.toString(e.getLocation().getLineNr());
+    }
+
+    /** A client's text fit to quote in a message: control and format characters escaped, at most 64 characters. */
+    static String printable(String text) {
+        StringBuilder b = new StringBuilder();
+        text.codePoints().limit(64).forEach(c -> {
+            int type = Character.getType(c);
+            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
+                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
+                b.append(String.format("\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return text.codePointCount(0, text.length()) > 64 ? b + "..." : b.toString();
     }
 
     /** The text field {@code name}, or null when absent or JSON null; a 400 when it is not a string. */

@@ -1,5 +1,6 @@
 package dev.ivbot.examples.server;
 
+import dev.ivbot.redis.RedisSessionStoreOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,6 +28,15 @@ import org.jspecify.annotations.Nullable;
  *       files change</td></tr>
  *   <tr><td>IVBOT_REDIS_URI</td><td>in-memory sessions</td><td>{@code redis://}, {@code redis-sentinel://} or
  *       {@code redis-cluster://host:port,host:port} URI of the session store</td></tr>
+ *   <tr><td>IVBOT_REDIS_FAILOVER_BUFFER_MS</td><td>5000</td><td>how long a turn's save may wait for a Redis master
+ *       before the busy reply (503); keep it above the failover time; 0 answers busy at once (0 to 300000)</td></tr>
+ *   <tr><td>IVBOT_REDIS_COMMAND_TIMEOUT_MS</td><td>2000</td><td>how long one Redis command may take before the
+ *       master counts as unreachable (1 to 60000)</td></tr>
+ *   <tr><td>IVBOT_REDIS_REPLICA_ACKS</td><td>auto</td><td>replicas that must confirm a save ({@code WAIT}) before the
+ *       turn is answered: {@code auto} (1 for Sentinel and Cluster, 0 for a single server) or 0 to 64</td></tr>
+ *   <tr><td>IVBOT_REDIS_IN_DOUBT_LIMIT_MS</td><td>30000</td><td>how long a save whose outcome is unknown (its master
+ *       failed mid-save, or no replica confirmed it) waits for the next master before the busy reply; never less than
+ *       the failover buffer (1 to 600000)</td></tr>
  *   <tr><td>IVBOT_MODEL_REPO</td><td>{@code .ivbot/models} if it holds a version, else rules only</td><td>ONNX model
  *       repository (a first version is trained from the KB when it is empty); {@code none} forces rules only</td></tr>
  *   <tr><td>IVBOT_JWT_HMAC_SECRET</td><td>a random secret per process</td><td>HS256/384/512 secret, at least 32 bytes</td></tr>
@@ -35,6 +45,10 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>IVBOT_JWT_AUDIENCE</td><td>not checked</td><td>required {@code aud}</td></tr>
  *   <tr><td>IVBOT_DEADLINE_MS</td><td>200</td><td>classifier deadline before the rules answer</td></tr>
  *   <tr><td>IVBOT_SESSION_TTL_S</td><td>600</td><td>idle session lifetime</td></tr>
+ *   <tr><td>IVBOT_BODY_TIMEOUT_MS</td><td>10000</td><td>a request body must have arrived this long after its
+ *       headers, else 408</td></tr>
+ *   <tr><td>IVBOT_MIN_BODY_RATE</td><td>256</td><td>bytes per second a request body must keep up from its first
+ *       byte, else 408; 0 turns the check off</td></tr>
  *   <tr><td>IVBOT_DEV_LOGIN</td><td>true when no JWT key is configured, else false</td><td>serve {@code POST /dev/login},
  *       which mints tokens for any user: never in production</td></tr>
  * </table>
@@ -48,8 +62,30 @@ public final class ServerConfig {
     public static final int DEFAULT_PORT = 8080;
     public static final Duration DEFAULT_DEADLINE = Duration.ofMillis(200);
     public static final Duration DEFAULT_SESSION_TTL = Duration.ofSeconds(600);
+    /**
+     * Time for a whole request body after its headers. A chat body is well under 1 KiB and arrives
+     * in one packet; 10 s leaves room for a poor mobile link and still frees a trickling
+     * connection soon.
+     */
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Slowest average rate of a request body from its first byte, in bytes per second. A client
+     * below it is cut off at its next chunk instead of at {@link #DEFAULT_BODY_TIMEOUT}: one byte
+     * every 5 s fails at the second byte.
+     */
+    public static final long DEFAULT_MIN_BODY_RATE = 256;
     /** Lifetime of a token minted by the dev login. */
     public static final Duration DEV_TOKEN_LIFETIME = Duration.ofHours(8);
+    /** The Redis store's own default: {@link RedisSessionStoreOptions#DEFAULT_FAILOVER_BUFFER}. */
+    public static final Duration DEFAULT_REDIS_FAILOVER_BUFFER = RedisSessionStoreOptions.DEFAULT_FAILOVER_BUFFER;
+    /** The Redis store's own default: {@link RedisSessionStoreOptions#DEFAULT_COMMAND_TIMEOUT}. */
+    public static final Duration DEFAULT_REDIS_COMMAND_TIMEOUT = RedisSessionStoreOptions.DEFAULT_COMMAND_TIMEOUT;
+    /** The Redis store's own default: {@link RedisSessionStoreOptions#AUTO_REPLICA_ACKS}. */
+    public static final int DEFAULT_REDIS_REPLICA_ACKS = RedisSessionStoreOptions.DEFAULT_REPLICA_ACKS;
+    /** The Redis store's own default: {@link RedisSessionStoreOptions#DEFAULT_IN_DOUBT_LIMIT}. */
+    public static final Duration DEFAULT_REDIS_IN_DOUBT_LIMIT = RedisSessionStoreOptions.DEFAULT_IN_DOUBT_LIMIT;
+    /** Most replica acknowledgements accepted; more is a typo, not a topology. */
+    static final int MAX_REDIS_REPLICA_ACKS = 64;
 
     /** Where the ONNX classifier comes from. */
     public enum ModelMode {
@@ -75,6 +111,12 @@ public final class ServerConfig {
     private final Duration deadline;
     private final Duration sessionTtl;
     private final boolean devLogin;
+    private final Duration bodyTimeout;
+    private final long minBodyRate;
+    private final Duration redisFailoverBuffer;
+    private final Duration redisCommandTimeout;
+    private final int redisReplicaAcks;
+    private final Duration redisInDoubtLimit;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -90,6 +132,12 @@ public final class ServerConfig {
         this.audience = b.audience;
         this.deadline = b.deadline;
         this.sessionTtl = b.sessionTtl;
+        this.bodyTimeout = b.bodyTimeout;
+        this.minBodyRate = b.minBodyRate;
+        this.redisFailoverBuffer = b.redisFailoverBuffer;
+        this.redisCommandTimeout = b.redisCommandTimeout;
+        this.redisReplicaAcks = b.redisReplicaAcks;
+        this.redisInDoubtLimit = b.redisInDoubtLimit;
         boolean anyKey = b.hmacSecret != null || b.publicKeyPem != null;
         this.devLogin = b.devLogin != null ? b.devLogin : !anyKey;
         if (devLogin && b.hmacSecret == null && b.publicKeyPem != null) {
@@ -137,6 +185,16 @@ public final class ServerConfig {
         s.get("IVBOT_DEADLINE_MS").ifPresent(v -> b.deadline(Duration.ofMillis(s.integer("IVBOT_DEADLINE_MS", v))));
         s.get("IVBOT_SESSION_TTL_S").ifPresent(v -> b.sessionTtl(Duration.ofSeconds(s.integer("IVBOT_SESSION_TTL_S", v))));
         s.get("IVBOT_DEV_LOGIN").ifPresent(v -> b.devLogin(s.bool("IVBOT_DEV_LOGIN", v)));
+        s.get("IVBOT_BODY_TIMEOUT_MS").ifPresent(v -> b.bodyTimeout(Duration.ofMillis(s.integer("IVBOT_BODY_TIMEOUT_MS", v))));
+        s.get("IVBOT_MIN_BODY_RATE").ifPresent(v -> b.minBodyRate(s.integer("IVBOT_MIN_BODY_RATE", v)));
+        s.get("IVBOT_REDIS_FAILOVER_BUFFER_MS").ifPresent(v -> b.redisFailoverBuffer(
+                Duration.ofMillis(s.integer("IVBOT_REDIS_FAILOVER_BUFFER_MS", v))));
+        s.get("IVBOT_REDIS_COMMAND_TIMEOUT_MS").ifPresent(v -> b.redisCommandTimeout(
+                Duration.ofMillis(s.integer("IVBOT_REDIS_COMMAND_TIMEOUT_MS", v))));
+        s.get("IVBOT_REDIS_REPLICA_ACKS").ifPresent(v -> b.redisReplicaAcks(v.equalsIgnoreCase("auto")
+                ? RedisSessionStoreOptions.AUTO_REPLICA_ACKS : s.replicaAcks("IVBOT_REDIS_REPLICA_ACKS", v)));
+        s.get("IVBOT_REDIS_IN_DOUBT_LIMIT_MS").ifPresent(v -> b.redisInDoubtLimit(
+                Duration.ofMillis(s.integer("IVBOT_REDIS_IN_DOUBT_LIMIT_MS", v))));
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -210,6 +268,36 @@ public final class ServerConfig {
         return devLogin;
     }
 
+    /** How long after its headers a request body must have arrived in full. */
+    public Duration bodyTimeout() {
+        return bodyTimeout;
+    }
+
+    /** The slowest a request body may arrive from its first byte on, in bytes per second; 0 for no check. */
+    public long minBodyRate() {
+        return minBodyRate;
+    }
+
+    /** How long a save may wait for a Redis master before the busy reply; {@link Duration#ZERO} refuses at once. */
+    public Duration redisFailoverBuffer() {
+        return redisFailoverBuffer;
+    }
+
+    /** How long one Redis command may take before the store treats the master as unreachable. */
+    public Duration redisCommandTimeout() {
+        return redisCommandTimeout;
+    }
+
+    /** Replicas that must confirm a save, or {@link RedisSessionStoreOptions#AUTO_REPLICA_ACKS}. */
+    public int redisReplicaAcks() {
+        return redisReplicaAcks;
+    }
+
+    /** How long a save whose outcome is unknown waits for the next master (the store uses at least the buffer). */
+    public Duration redisInDoubtLimit() {
+        return redisInDoubtLimit;
+    }
+
     /** A builder holding these settings (the generated secret, if any, is kept). */
     public Builder mutate() {
         Builder b = new Builder();
@@ -226,6 +314,12 @@ public final class ServerConfig {
         b.deadline = deadline;
         b.sessionTtl = sessionTtl;
         b.devLogin = devLogin;
+        b.bodyTimeout = bodyTimeout;
+        b.minBodyRate = minBodyRate;
+        b.redisFailoverBuffer = redisFailoverBuffer;
+        b.redisCommandTimeout = redisCommandTimeout;
+        b.redisReplicaAcks = redisReplicaAcks;
+        b.redisInDoubtLimit = redisInDoubtLimit;
         return b;
     }
 
@@ -234,11 +328,15 @@ public final class ServerConfig {
     public String toString() {
         return "ServerConfig[" + host + ":" + port
                 + ", kb=" + (knowledgeBase == null ? "classpath:hr-demo-kb" : knowledgeBase)
-                + ", sessions=" + (redisUri == null ? "in-memory" : redactedUri(redisUri))
+                + ", sessions=" + (redisUri == null ? "in-memory" : redactedUri(redisUri) + " (buffer="
+                        + redisFailoverBuffer.toMillis() + "ms, commandTimeout=" + redisCommandTimeout.toMillis()
+                        + "ms, replicaAcks=" + (redisReplicaAcks == RedisSessionStoreOptions.AUTO_REPLICA_ACKS ? "auto"
+                        : Integer.toString(redisReplicaAcks)) + ", inDoubtLimit=" + redisInDoubtLimit.toMillis() + "ms)")
                 + ", model=" + (modelMode == ModelMode.REPOSITORY ? modelRepository : modelMode.name().toLowerCase(Locale.ROOT))
                 + ", jwt=" + (publicKeyPem != null ? "public key" : hmacSecretGenerated ? "random hmac" : "hmac")
                 + issuer().map(i -> ", iss=" + i).orElse("") + audience().map(a -> ", aud=" + a).orElse("")
-                + ", deadline=" + deadline.toMillis() + "ms, ttl=" + sessionTtl.toSeconds() + "s, devLogin=" + devLogin + "]";
+                + ", deadline=" + deadline.toMillis() + "ms, ttl=" + sessionTtl.toSeconds() + "s, devLogin=" + devLogin
+                + ", bodyTimeout=" + bodyTimeout.toMillis() + "ms, minBodyRate=" + minBodyRate + "B/s]";
     }
 
     private static String redactedUri(String uri) {
@@ -274,6 +372,12 @@ public final class ServerConfig {
         private Duration deadline = DEFAULT_DEADLINE;
         private Duration sessionTtl = DEFAULT_SESSION_TTL;
         private @Nullable Boolean devLogin;
+        private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
+        private long minBodyRate = DEFAULT_MIN_BODY_RATE;
+        private Duration redisFailoverBuffer = DEFAULT_REDIS_FAILOVER_BUFFER;
+        private Duration redisCommandTimeout = DEFAULT_REDIS_COMMAND_TIMEOUT;
+        private int redisReplicaAcks = DEFAULT_REDIS_REPLICA_ACKS;
+        private Duration redisInDoubtLimit = DEFAULT_REDIS_IN_DOUBT_LIMIT;
 
         private Builder() {}
 
@@ -385,6 +489,68 @@ public final class ServerConfig {
             return this;
         }
 
+        /** How long after its headers a request body must have arrived in full; 100 ms to 5 min. */
+        public Builder bodyTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.toMillis() < 100 || timeout.toMillis() > 300_000) {
+                throw new IllegalArgumentException("IVBOT_BODY_TIMEOUT_MS must be from 100 to 300000, was " + timeout.toMillis());
+            }
+            this.bodyTimeout = timeout;
+            return this;
+        }
+
+        /** The slowest a request body may arrive, in bytes per second; 0 turns the check off, at most 1 MiB/s. */
+        public Builder minBodyRate(long bytesPerSecond) {
+            if (bytesPerSecond < 0 || bytesPerSecond > 1 << 20) {
+                throw new IllegalArgumentException("IVBOT_MIN_BODY_RATE must be from 0 to 1048576 bytes/s, was " + bytesPerSecond);
+            }
+            this.minBodyRate = bytesPerSecond;
+            return this;
+        }
+
+        /** How long a save may wait for a Redis master before the busy reply; 0 to 5 min, 0 refuses at once. */
+        public Builder redisFailoverBuffer(Duration buffer) {
+            Objects.requireNonNull(buffer, "buffer");
+            if (buffer.isNegative() || buffer.toMillis() > 300_000) {
+                throw new IllegalArgumentException("IVBOT_REDIS_FAILOVER_BUFFER_MS must be from 0 to 300000, was "
+                        + buffer.toMillis());
+            }
+            this.redisFailoverBuffer = buffer;
+            return this;
+        }
+
+        /** How long one Redis command may take; 1 ms to 60 s. */
+        public Builder redisCommandTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.toMillis() < 1 || timeout.toMillis() > 60_000) {
+                throw new IllegalArgumentException("IVBOT_REDIS_COMMAND_TIMEOUT_MS must be from 1 to 60000, was "
+                        + timeout.toMillis());
+            }
+            this.redisCommandTimeout = timeout;
+            return this;
+        }
+
+        /** Replicas that must confirm a save: {@link RedisSessionStoreOptions#AUTO_REPLICA_ACKS} or 0 to 64. */
+        public Builder redisReplicaAcks(int replicaAcks) {
+            if (replicaAcks < RedisSessionStoreOptions.AUTO_REPLICA_ACKS || replicaAcks > MAX_REDIS_REPLICA_ACKS) {
+                throw new IllegalArgumentException("IVBOT_REDIS_REPLICA_ACKS must be auto or from 0 to "
+                        + MAX_REDIS_REPLICA_ACKS + ", was " + replicaAcks);
+            }
+            this.redisReplicaAcks = replicaAcks;
+            return this;
+        }
+
+        /** How long a save whose outcome is unknown waits for the next master; 1 ms to 10 min. */
+        public Builder redisInDoubtLimit(Duration limit) {
+            Objects.requireNonNull(limit, "limit");
+            if (limit.toMillis() < 1 || limit.toMillis() > 600_000) {
+                throw new IllegalArgumentException("IVBOT_REDIS_IN_DOUBT_LIMIT_MS must be from 1 to 600000, was "
+                        + limit.toMillis());
+            }
+            this.redisInDoubtLimit = limit;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(this);
         }
@@ -403,6 +569,14 @@ public final class ServerConfig {
                 return Integer.parseInt(value);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'");
+            }
+        }
+
+        int replicaAcks(String name, String value) {
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be auto or a whole number, was '" + value + "'");
             }
         }
 

@@ -19,8 +19,7 @@ final class SessionStores {
             return SessionStore.inMemory(config.sessionTtl(), 1_000_000, InstantSource.system());
         }
         String uri = config.redisUri().get();
-        RedisSessionStore.Builder builder = RedisSessionStore.builder()
-                .options(RedisSessionStoreOptions.builder().ttl(config.sessionTtl()).build());
+        RedisSessionStore.Builder builder = RedisSessionStore.builder().options(redisOptions(config));
         if (uri.regionMatches(true, 0, CLUSTER_SCHEME, 0, CLUSTER_SCHEME.length())) {
             // redis-cluster://host1:7000,host2:7001 -> one seed per host
             String rest = uri.substring(CLUSTER_SCHEME.length());
@@ -39,5 +38,16 @@ final class SessionStores {
             builder.uri(uri);
         }
         return builder.build();
+    }
+
+    /** The Redis store's settings from the server's: TTL, failover buffer, command timeout, replica acks, in-doubt limit. */
+    static RedisSessionStoreOptions redisOptions(ServerConfig config) {
+        return RedisSessionStoreOptions.builder()
+                .ttl(config.sessionTtl())
+                .failoverBuffer(config.redisFailoverBuffer())
+                .commandTimeout(config.redisCommandTimeout())
+                .replicaAcks(config.redisReplicaAcks())
+                .inDoubtLimit(config.redisInDoubtLimit())
+                .build();
     }
 }

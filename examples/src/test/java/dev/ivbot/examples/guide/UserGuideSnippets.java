@@ -97,7 +97,7 @@ final class UserGuideSnippets {
         // tag::sessions[]
         boolean alive = engine.touch(userId, sessionId);      // heartbeat: renews the TTL; false if expired
         boolean ended = engine.endSession(userId, sessionId); // "new conversation": deletes the state
-        // both throw SessionAccessDeniedException when the session is another user's
+        // sessions are per user: another user's session id names a session of this user's own
         // end::sessions[]
         return alive && ended;
     }

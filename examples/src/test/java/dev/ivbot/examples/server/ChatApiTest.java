@@ -169,20 +169,41 @@ class ChatApiTest {
         assertError(http.send("DELETE", "/api/sessions/" + session(), "garbage", null), 401, "unauthorized");
     }
 
-    // ------------------------------------------------------------------ 403
+    // ------------------------------------------------------------------ another user's session id
 
+    /**
+     * Was "another user's session is 403": sessions are now stored per user, so another user's id
+     * reaches a session of the caller's own. No one can lock an owner out by taking an id first,
+     * and the answers for a taken id and a free one are the same, so ids cannot be probed.
+     */
     @Test
-    void anotherUsersSessionIs403ForChatHeartbeatAndDelete() {
+    void anotherUsersSessionIdReachesTheCallersOwnSessionNotTheOwners() {
         String sid = session();
         assertThat(http.post("/api/chat", token("owner"), Map.of("sessionId", sid, "text", "年假有几天")).status())
                 .isEqualTo(200);
+
+        String prober = token("prober");
+        JsonNode taken = http.send("POST", "/api/sessions/" + sid + "/heartbeat", prober, null).json();
+        JsonNode free = http.send("POST", "/api/sessions/" + session() + "/heartbeat", prober, null).json();
+        assertThat(taken.get("alive").asBoolean()).isFalse().isEqualTo(free.get("alive").asBoolean());
+        TestHttp.Response end = http.send("DELETE", "/api/sessions/" + sid, prober, null);
+        assertThat(end.status()).isEqualTo(200);
+        assertThat(end.json().get("ended").asBoolean()).isFalse();
+
         String intruder = token("intruder");
-        assertError(http.post("/api/chat", intruder, Map.of("sessionId", sid, "text", "那病假呢")), 403, "forbidden");
-        assertError(http.send("POST", "/api/sessions/" + sid + "/heartbeat", intruder, null), 403, "forbidden");
-        assertError(http.send("DELETE", "/api/sessions/" + sid, intruder, null), 403, "forbidden");
-        // nothing changed: the owner's session still continues
+        TestHttp.Response chat = http.post("/api/chat", intruder, Map.of("sessionId", sid, "text", "那病假呢"));
+        assertThat(chat.status()).isEqualTo(200);
+        assertThat(chat.json().get("turn").asLong()).as("the intruder's own first turn").isEqualTo(1);
+        assertThat(chat.json().get("sessionId").asText()).isEqualTo(sid);
+        assertThat(chat.json().get("source").asText()).as("not the owner's context").isNotEqualTo("CONTEXT");
+        assertThat(http.send("POST", "/api/sessions/" + sid + "/heartbeat", intruder, null).json().get("alive")
+                .asBoolean()).isTrue();
+        assertThat(http.send("DELETE", "/api/sessions/" + sid, intruder, null).json().get("ended").asBoolean()).isTrue();
+
+        // the owner's session is untouched and continues
         JsonNode next = http.post("/api/chat", token("owner"), Map.of("sessionId", sid, "text", "那病假呢")).json();
         assertThat(next.get("turn").asLong()).isEqualTo(2);
+        assertThat(next.get("source").asText()).isEqualTo("CONTEXT");
     }
 
     // ------------------------------------------------------------------ 503
@@ -251,6 +272,32 @@ class ChatApiTest {
         assertThat(health.get("classifier").get("primary").asText()).isEqualTo("rules");
         assertThat(health.get("kb").get("name").asText()).isEqualTo("Example Tech HR");
         assertThat(health.get("kb").get("fingerprint").asText()).isNotBlank();
+    }
+
+    @Test
+    void probesForLoadBalancersKeepANodeReadyThroughAFailoverTheBufferAbsorbsOnly() {
+        assertThat(http.get("/health/live").status()).isEqualTo(200);
+        assertThat(http.get("/health/ready").status()).isEqualTo(200);
+        try {
+            store.failingOver = true;
+            TestHttp.Response health = http.get("/health");
+            assertThat(health.status()).isEqualTo(200);
+            assertThat(health.json().get("status").asText()).isEqualTo("DEGRADED");
+            assertThat(health.json().get("store").get("inDoubtSaves").asInt()).isEqualTo(1);
+            assertThat(http.get("/health/ready").status()).as("the buffer answers turns").isEqualTo(200);
+
+            store.failingOver = false;
+            store.busy = true;
+            assertThat(http.get("/health").status()).isEqualTo(503);
+            TestHttp.Response ready = http.get("/health/ready");
+            assertThat(ready.status()).isEqualTo(503);
+            assertThat(ready.json().get("ready").asBoolean()).isFalse();
+            assertThat(http.get("/health/live").status()).as("alive: do not restart it").isEqualTo(200);
+        } finally {
+            store.busy = false;
+            store.failingOver = false;
+        }
+        assertThat(http.get("/health/nope").status()).isEqualTo(404);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
+import dev.ivbot.redis.RedisSessionStoreOptions;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -36,6 +37,76 @@ class ServerConfigTest {
         assertThat(c.hmacSecretGenerated()).isTrue();
         assertThat(c.hmacSecret()).hasSize(32);
         assertThat(c.devLogin()).as("no JWT key configured: the dev login is the only way in").isTrue();
+        assertThat(c.bodyTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.minBodyRate()).isEqualTo(256);
+    }
+
+    @Test
+    void theRedisStoreSettingsDefaultToTheStoresOwnDefaults() {
+        ServerConfig c = from(Map.of());
+        RedisSessionStoreOptions store = RedisSessionStoreOptions.create();
+        assertThat(c.redisFailoverBuffer()).isEqualTo(store.failoverBuffer()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.redisCommandTimeout()).isEqualTo(store.commandTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.redisReplicaAcks()).isEqualTo(store.replicaAcks()).isEqualTo(RedisSessionStoreOptions.AUTO_REPLICA_ACKS);
+        assertThat(c.redisInDoubtLimit()).isEqualTo(store.inDoubtLimit()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void readsTheRedisStoreSettings() {
+        ServerConfig c = from(Map.of(
+                "IVBOT_REDIS_URI", "redis://127.0.0.1:6379",
+                "IVBOT_REDIS_FAILOVER_BUFFER_MS", "8000",
+                "IVBOT_REDIS_COMMAND_TIMEOUT_MS", "500",
+                "IVBOT_REDIS_REPLICA_ACKS", "2",
+                "IVBOT_REDIS_IN_DOUBT_LIMIT_MS", "45000"));
+        assertThat(c.redisFailoverBuffer()).isEqualTo(Duration.ofSeconds(8));
+        assertThat(c.redisCommandTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.redisReplicaAcks()).isEqualTo(2);
+        assertThat(c.redisInDoubtLimit()).isEqualTo(Duration.ofSeconds(45));
+        ServerConfig copy = c.mutate().build();
+        assertThat(copy.redisFailoverBuffer()).isEqualTo(Duration.ofSeconds(8));
+        assertThat(copy.redisCommandTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(copy.redisReplicaAcks()).isEqualTo(2);
+        assertThat(copy.redisInDoubtLimit()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(c.toString()).contains("buffer=8000ms", "commandTimeout=500ms", "replicaAcks=2", "inDoubtLimit=45000ms");
+
+        assertThat(from(Map.of("IVBOT_REDIS_REPLICA_ACKS", "AUTO")).redisReplicaAcks())
+                .isEqualTo(RedisSessionStoreOptions.AUTO_REPLICA_ACKS);
+        assertThat(from(Map.of("IVBOT_REDIS_REPLICA_ACKS", "0")).redisReplicaAcks()).isZero();
+        assertThat(from(Map.of("IVBOT_REDIS_FAILOVER_BUFFER_MS", "0")).redisFailoverBuffer())
+                .as("0: busy at once, as the store allows").isZero();
+
+        Properties p = new Properties();
+        p.setProperty("ivbot.redis.failover.buffer.ms", "3000");
+        p.setProperty("ivbot.redis.replica.acks", "auto");
+        ServerConfig overridden = ServerConfig.fromEnvironment(Map.of("IVBOT_REDIS_FAILOVER_BUFFER_MS", "8000",
+                "IVBOT_REDIS_REPLICA_ACKS", "1"), p);
+        assertThat(overridden.redisFailoverBuffer()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(overridden.redisReplicaAcks()).isEqualTo(RedisSessionStoreOptions.AUTO_REPLICA_ACKS);
+    }
+
+    @Test
+    void badRedisStoreSettingsNameTheirVariable() {
+        assertThatThrownBy(() -> from(Map.of("IVBOT_REDIS_FAILOVER_BUFFER_MS", "-1")))
+                .hasMessageContaining("IVBOT_REDIS_FAILOVER_BUFFER_MS").hasMessageContaining("-1");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_REDIS_FAILOVER_BUFFER_MS", "5s")))
+                .hasMessageContaining("IVBOT_REDIS_FAILOVER_BUFFER_MS").hasMessageContaining("'5s'");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_REDIS_FAILOVER_BUFFER_MS", "300001")))
+                .hasMessageContaining("IVBOT_REDIS_FAILOVER_BUFFER_MS");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_REDIS_COMMAND_TIMEOUT_MS", "0")))
+                .hasMessageContaining("IVBOT_REDIS_COMMAND_TIMEOUT_MS");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_REDIS_COMMAND_TIMEOUT_MS", "two")))
+                .hasMessageContaining("IVBOT_REDIS_COMMAND_TIMEOUT_MS");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_REDIS_REPLICA_ACKS", "all")))
+                .hasMessageContaining("IVBOT_REDIS_REPLICA_ACKS").hasMessageContaining("'all'");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_REDIS_REPLICA_ACKS", "-2")))
+                .hasMessageContaining("IVBOT_REDIS_REPLICA_ACKS");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_REDIS_REPLICA_ACKS", "65")))
+                .hasMessageContaining("IVBOT_REDIS_REPLICA_ACKS");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_REDIS_IN_DOUBT_LIMIT_MS", "0")))
+                .hasMessageContaining("IVBOT_REDIS_IN_DOUBT_LIMIT_MS");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_REDIS_IN_DOUBT_LIMIT_MS", "600001")))
+                .hasMessageContaining("IVBOT_REDIS_IN_DOUBT_LIMIT_MS");
     }
 
     @Test
@@ -50,7 +121,9 @@ class ServerConfigTest {
                 Map.entry("IVBOT_JWT_ISSUER", "https://portal.example.com"),
                 Map.entry("IVBOT_JWT_AUDIENCE", "ivbot"),
                 Map.entry("IVBOT_DEADLINE_MS", "150"),
-                Map.entry("IVBOT_SESSION_TTL_S", "900")));
+                Map.entry("IVBOT_SESSION_TTL_S", "900"),
+                Map.entry("IVBOT_BODY_TIMEOUT_MS", "5000"),
+                Map.entry("IVBOT_MIN_BODY_RATE", "0")));
         assertThat(c.host()).isEqualTo("0.0.0.0");
         assertThat(c.port()).isEqualTo(9090);
         assertThat(c.knowledgeBase()).contains(Path.of("/srv/kb"));
@@ -62,6 +135,9 @@ class ServerConfigTest {
         assertThat(c.audience()).contains("ivbot");
         assertThat(c.deadline()).isEqualTo(Duration.ofMillis(150));
         assertThat(c.sessionTtl()).isEqualTo(Duration.ofSeconds(900));
+        assertThat(c.bodyTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.minBodyRate()).isZero();
+        assertThat(c.mutate().build().bodyTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.devLogin()).as("a real key is configured: the dev login is off unless asked for").isFalse();
         assertThat(c.toString()).doesNotContain("0123456789abcdef");
     }
@@ -100,6 +176,8 @@ class ServerConfigTest {
         assertThatThrownBy(() -> from(Map.of("IVBOT_DEADLINE_MS", "0"))).hasMessageContaining("IVBOT_DEADLINE_MS");
         assertThatThrownBy(() -> from(Map.of("IVBOT_SESSION_TTL_S", "-1"))).hasMessageContaining("IVBOT_SESSION_TTL_S");
         assertThatThrownBy(() -> from(Map.of("IVBOT_DEV_LOGIN", "maybe"))).hasMessageContaining("IVBOT_DEV_LOGIN");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_BODY_TIMEOUT_MS", "10"))).hasMessageContaining("IVBOT_BODY_TIMEOUT_MS");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_MIN_BODY_RATE", "-1"))).hasMessageContaining("IVBOT_MIN_BODY_RATE");
         assertThatThrownBy(() -> from(Map.of("IVBOT_JWT_PUBLIC_KEY_PEM", "/no/such/file.pem")))
                 .hasMessageContaining("IVBOT_JWT_PUBLIC_KEY_PEM");
     }

@@ -136,6 +136,9 @@ public final class RulesRedisBenchmark {
         }
     }
 
+    /** One user for every bench session, so that the store keys are {@code ivbot:{<user hash>:b<n>}} for redis-benchmark. */
+    static final String BENCH_USER = "bench-user";
+
     /** The session id of bench session {@code i}: its key matches redis-benchmark's {@code __rand_int__}. */
     static String sessionId(int i) {
         return String.format("b%012d", i);
@@ -176,7 +179,7 @@ public final class RulesRedisBenchmark {
             i++;
             long start = System.nanoTime();
             boolean measured = measuring.get();
-            engine.chatAsync(ChatRequest.of("user-" + session, sessionId(session), text)).whenComplete((r, e) -> {
+            engine.chatAsync(ChatRequest.of(BENCH_USER, sessionId(session), text)).whenComplete((r, e) -> {
                 if (e != null || r.turn() == 0) {
                     errors.incrementAndGet();
                 }
@@ -218,7 +221,8 @@ public final class RulesRedisBenchmark {
         String n = Integer.toString(config.redisBenchmarkRequests());
         List<String> common = List.of(tool.toString(), "-h", host, "-p", port, "-n", n, "-c", "1", "-P", depth, "-q");
         List<String> hgetall = new ArrayList<>(common);
-        hgetall.addAll(List.of("-r", Integer.toString(config.sessions()), "HGETALL", "ivbot:{b__rand_int__}"));
+        hgetall.addAll(List.of("-r", Integer.toString(config.sessions()), "HGETALL",
+                RedisSessionStore.keyOf(DialogEngine.storeSessionId(BENCH_USER, "b__rand_int__"))));
         List<String> evalsha = new ArrayList<>(common);
         // fresh keys (a 10^9 key space): every call takes the script's write path, as a turn's save does
         evalsha.addAll(List.of("-r", "1000000000", "EVALSHA", SaveScript.SHA1, "1", "ivbot:{rb__rand_int__}", "0",

@@ -1,0 +1,166 @@
+package dev.ivbot.redis.internal;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection to the master that Sentinel names, moved to the new master as soon as Sentinel
+ * names another one. Lettuce asks the sentinels for the master only when it reconnects, and a
+ * master that freezes (a partition: no TCP reset, no closed socket) never makes it reconnect: its
+ * commands just time out, and after the freeze the old master takes writes until Sentinel demotes
+ * it, writes that its resync then discards. So every check interval this backend asks a sentinel
+ * for the master's run id, and when it differs from the one its connection reaches, it connects
+ * again (through Sentinel, so to the new master) and closes the old connection: its commands in
+ * flight fail and go to the store's buffer, which replays them on the new master.
+ *
+ * <p>Thread-safe.
+ */
+public final class SentinelBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(SentinelBackend.class);
+
+    private final RedisClient client;
+    private final ClientResources resources;
+    private final RedisURI uri;
+    private final String masterId;
+    private final AtomicReference<Connected> current = new AtomicReference<>();
+    private final ScheduledExecutorService checker;
+    private volatile @Nullable StatefulRedisSentinelConnection<String, String> sentinel;
+    /** The run id Sentinel names differs from the one the connection reaches, since this time (nanoTime), or 0. */
+    private volatile long staleSinceNanos;
+    private volatile boolean closed;
+
+    private record Connected(StatefulRedisConnection<String, String> connection,
+            CompletableFuture<StatefulRedisConnection<String, String>> ready, String runId) {}
+
+    /** Connects through {@code uri}'s sentinels; the backend owns {@code client} and {@code resources}. */
+    public SentinelBackend(RedisClient client, ClientResources resources, RedisURI uri, Duration checkInterval) {
+        this.client = client;
+        this.resources = resources;
+        this.uri = uri;
+        this.masterId = uri.getSentinelMasterId();
+        this.current.set(connect());
+        this.checker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ivbot-redis-sentinel-check");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = checkInterval.toMillis();
+        checker.scheduleWithFixedDelay(this::check, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    private Connected connect() {
+        StatefulRedisConnection<String, String> c = client.connect(StringCodec.UTF8, uri);
+        try {
+            return new Connected(c, CompletableFuture.completedFuture(c), runId(c));
+        } catch (RuntimeException e) {
+            c.closeAsync();
+            throw e;
+        }
+    }
+
+    private static String runId(StatefulRedisConnection<String, String> c) {
+        for (String line : c.sync().info("server").split("\r?\n")) {
+            if (line.startsWith("run_id:")) {
+                return line.substring("run_id:".length()).trim();
+            }
+        }
+        return "";
+    }
+
+    /** Asks a sentinel which master serves now, and moves the connection if it is another one. */
+    private void check() {
+        if (closed) {
+            return;
+        }
+        try {
+            StatefulRedisSentinelConnection<String, String> s = sentinel;
+            if (s == null || !s.isOpen()) {
+                s = client.connectSentinel(uri);
+                sentinel = s;
+            }
+            Map<String, String> master = s.sync().master(masterId);
+            String named = master.getOrDefault("runid", "");
+            Connected c = current.get();
+            if (named.isEmpty() || named.equals(c.runId())) {
+                staleSinceNanos = 0;
+                return;
+            }
+            if (staleSinceNanos == 0) {
+                staleSinceNanos = System.nanoTime();
+            }
+            LOG.info("sentinel names master {} ({}:{}), the store's connection reaches {}: reconnecting", named,
+                    master.get("ip"), master.get("port"), c.runId());
+            Connected next = connect();
+            if (!next.runId().equals(named)) {
+                // Sentinel changed its mind in between; the next check settles it
+                LOG.debug("reached {} instead of {}", next.runId(), named);
+            }
+            if (current.compareAndSet(c, next)) {
+                staleSinceNanos = next.runId().equals(named) ? 0 : staleSinceNanos;
+                // its commands in flight fail now and are replayed on the new master by the store
+                c.connection().closeAsync();
+            } else {
+                next.connection().closeAsync();
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("sentinel check failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public CompletableFuture<StatefulRedisConnection<String, String>> connectionFor(String key) {
+        return current.get().ready();
+    }
+
+    @Override
+    public boolean isUp() {
+        return current.get().connection().isOpen() && staleSinceNanos == 0;
+    }
+
+    /** Whether the connection reaches a master Sentinel no longer names (until the next check moves it). */
+    public boolean stale() {
+        return staleSinceNanos != 0;
+    }
+
+    @Override
+    public boolean replicated() {
+        return true;
+    }
+
+    @Override
+    public String describe() {
+        return "sentinel " + masterId + " via " + uri.getSentinels().size() + " sentinels";
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        checker.shutdownNow();
+        try {
+            checker.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        StatefulRedisSentinelConnection<String, String> s = sentinel;
+        if (s != null) {
+            s.close();
+        }
+        current.get().connection().close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown();
+    }
+}
