@@ -143,7 +143,7 @@ public final class OnnxIntentClassifier implements IntentClassifier {
     @Override
     public Optional<Set<String>> knownIntents() {
         ModelVersion v = versions.serving();
-        return Optional.of(v == null ? Set.of() : Set.copyOf(v.labels()));
+        return Optional.of(v == null ? Set.of() : v.labelSet());
     }
 
     @Override

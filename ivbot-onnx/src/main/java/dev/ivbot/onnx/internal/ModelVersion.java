@@ -44,6 +44,8 @@ public final class ModelVersion {
     private final Path dir;
     private final JsonNode manifest;
     private final List<String> labels;
+    /** The labels as a set, built once: the hybrid blend asks for it on every turn. */
+    private final java.util.Set<String> labelSet;
     private final Map<String, Encoder> encoders;
     private final Map<String, HeadBundle> heads;
     private final double logitsTemperature;
@@ -55,6 +57,7 @@ public final class ModelVersion {
         this.dir = dir;
         this.manifest = manifest;
         this.labels = List.copyOf(labels);
+        this.labelSet = java.util.Set.copyOf(labels);
         this.encoders = encoders;
         this.heads = heads;
         this.logitsTemperature = logitsTemperature;
@@ -222,6 +225,10 @@ public final class ModelVersion {
 
     public JsonNode manifest() {
         return manifest;
+    }
+
+    public java.util.Set<String> labelSet() {
+        return labelSet;
     }
 
     public List<String> labels() {
