@@ -39,6 +39,8 @@ class DialogEngineMetricsTest {
                     .functionCounter().count()).isEqualTo(1);
             assertThat(registry.get(DialogEngineMetrics.STORE_BUFFERED).gauge().value()).isZero();
             assertThat(registry.get(DialogEngineMetrics.STORE_REACHABLE).gauge().value()).isEqualTo(1);
+            assertThat(registry.get(DialogEngineMetrics.STORE_ACCEPTING).gauge().value()).isEqualTo(1);
+            assertThat(registry.get(DialogEngineMetrics.STORE_IN_DOUBT).gauge().value()).isZero();
             assertThat(registry.get(DialogEngineMetrics.FAILURE_ALARM).gauge().value()).isZero();
             assertThat(registry.get(DialogEngineMetrics.FAILURE_RATE).gauge().value()).isBetween(0.0, 1.0);
             assertThat(registry.get(DialogEngineMetrics.MODEL_INFO).tag("classifier", "keywords")
