@@ -127,9 +127,12 @@ class RedisSessionStoreSentinelIntegrationTest {
                     // persistence); Sentinel makes it the new master's replica, which is what lets the new
                     // master confirm saves again
                     for (RedisProcesses.Node s : sentinels) {
-                        RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> !Integer.toString(master.port)
-                                .equals(RedisProcesses.sentinelMasterPort(s.port, MASTER)),
-                                "sentinel " + s.port + " to name the new master");
+                        // a sentinel that does not answer (null) has not named anyone: restarting then
+                        // could bring the empty node back before the switch is final
+                        RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> {
+                            String named = RedisProcesses.sentinelMasterPort(s.port, MASTER);
+                            return named != null && replicas.stream().anyMatch(r -> named.equals(Integer.toString(r.port)));
+                        }, "sentinel " + s.port + " to name the new master");
                     }
                     master.restart();
                 }
