@@ -134,7 +134,8 @@ final class RedisProcesses implements AutoCloseable {
         return serverOn(freePort(), extra);
     }
 
-    private Node serverOn(int port, String... extra) {
+    /** A plain server without persistence on {@code port} (e.g. one a proxy forwards to). */
+    Node serverOn(int port, String... extra) {
         List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--protected-mode", "no", "--dir", dir.toString(),
                 "--logfile", dir.resolve("redis-" + port + ".log").toString()));
@@ -151,11 +152,16 @@ final class RedisProcesses implements AutoCloseable {
 
     /** A sentinel watching {@code master} as {@code name} with quorum 2 and fast failover settings. */
     Node sentinel(String name, Node master) {
+        return sentinel(name, master.port);
+    }
+
+    /** A sentinel watching the master at {@code masterPort} (a proxy's, say); settings as above. */
+    Node sentinel(String name, int masterPort) {
         int port = freePort();
         Path conf = dir.resolve("sentinel-" + port + ".conf");
         String text = "port " + port + "\nbind 127.0.0.1\nprotected-mode no\ndir " + dir + "\n"
                 + "logfile " + dir.resolve("sentinel-" + port + ".log") + "\n"
-                + "sentinel monitor " + name + " 127.0.0.1 " + master.port + " 2\n"
+                + "sentinel monitor " + name + " 127.0.0.1 " + masterPort + " 2\n"
                 + "sentinel down-after-milliseconds " + name + " 1000\n"
                 + "sentinel failover-timeout " + name + " 4000\n"
                 + "sentinel parallel-syncs " + name + " 1\n";

@@ -41,10 +41,40 @@ class RedisSessionStoreSentinelIntegrationTest {
         freezeMasterWhileTurnsFlow(Duration.ofSeconds(40));
     }
 
+    /**
+     * The second way to partition: the store and the sentinels reach the master only through a TCP
+     * proxy, which black-holes its traffic for 12 s (sockets open, no bytes, no reset) while the
+     * master keeps running and keeps its direct link to the replicas. Sentinel promotes a replica;
+     * after the heal it demotes the old master through the proxy.
+     */
+    @Test
+    void aBlackHoledMasterIsLeftWithinTheDetectionTimeAndNoAcknowledgedTurnIsLost() throws Exception {
+        Duration partition = Duration.ofSeconds(12);
+        Duration recovery = breakMasterWhileTurnsFlow(RedisSessionStoreOptions.DEFAULT_FAILOVER_BUFFER,
+                "sentinel-blackhole-" + partition.toSeconds() + "s", 2, true, (redis, master, proxy) -> {
+                    proxy.blackHole();
+                    long cutAt = System.nanoTime();
+                    return () -> {
+                        long left = partition.toMillis() - (System.nanoTime() - cutAt) / 1_000_000;
+                        Thread.sleep(Math.max(0, left));
+                        proxy.heal();
+                        awaitDemoted(master);
+                    };
+                });
+        assertThat(recovery).isLessThan(partition);
+    }
+
+    private static void awaitDemoted(RedisProcesses.Node oldMaster) {
+        // Sentinel demotes the old master; it resyncs from the new one
+        RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> String.valueOf(
+                RedisProcesses.command(oldMaster.port, "INFO", "replication")).contains("role:slave"),
+                "the old master to be demoted");
+    }
+
     private void freezeMasterWhileTurnsFlow(Duration freeze) throws Exception {
         // SIGSTOP: no reset, no closed socket; two replicas, so that the new master has one
         Duration recovery = breakMasterWhileTurnsFlow(RedisSessionStoreOptions.DEFAULT_FAILOVER_BUFFER,
-                "sentinel-freeze-" + freeze.toSeconds() + "s", 2, (redis, master) -> {
+                "sentinel-freeze-" + freeze.toSeconds() + "s", 2, false, (redis, master, proxy) -> {
                     master.freeze();
                     long frozenAt = System.nanoTime();
                     return () -> {
@@ -52,10 +82,7 @@ class RedisSessionStoreSentinelIntegrationTest {
                         long left = freeze.toMillis() - (System.nanoTime() - frozenAt) / 1_000_000;
                         Thread.sleep(Math.max(0, left));
                         master.thaw();
-                        // Sentinel demotes the old master; it resyncs from the new one
-                        RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> String.valueOf(
-                                RedisProcesses.command(master.port, "INFO", "replication")).contains("role:slave"),
-                                "the thawed master to be demoted");
+                        awaitDemoted(master);
                     };
                 });
         // turns were acknowledged on the new master while the old one was still frozen
@@ -65,7 +92,8 @@ class RedisSessionStoreSentinelIntegrationTest {
     /** What breaks the master; returns what to do once the store has moved to the new master. */
     @FunctionalInterface
     interface Breakage {
-        Aftermath apply(RedisProcesses redis, RedisProcesses.Node master) throws Exception;
+        /** {@code proxy} is the one in front of the master, or null when the test runs without it. */
+        Aftermath apply(RedisProcesses redis, RedisProcesses.Node master, TcpProxy proxy) throws Exception;
     }
 
     @FunctionalInterface
@@ -75,7 +103,7 @@ class RedisSessionStoreSentinelIntegrationTest {
 
     private void killMasterWhileTurnsFlow(Duration failoverBuffer, String scenario) throws Exception {
         // one replica: the killed node is restarted below, and becomes the new master's replica
-        breakMasterWhileTurnsFlow(failoverBuffer, scenario, 1, (redis, master) -> {
+        breakMasterWhileTurnsFlow(failoverBuffer, scenario, 1, false, (redis, master, proxy) -> {
             master.kill();
             return () -> { };
         });
@@ -83,9 +111,15 @@ class RedisSessionStoreSentinelIntegrationTest {
 
     /** Returns the time from the breakage to turns acknowledged on the new master by both stores. */
     private Duration breakMasterWhileTurnsFlow(Duration failoverBuffer, String scenario, int replicaCount,
-            Breakage breakage) throws Exception {
-        try (RedisProcesses redis = new RedisProcesses()) {
-            RedisProcesses.Node master = redis.server();
+            boolean viaProxy, Breakage breakage) throws Exception {
+        int masterPort = RedisProcesses.freePort();
+        try (RedisProcesses redis = new RedisProcesses(); TcpProxy proxy = viaProxy ? new TcpProxy(masterPort) : null) {
+            // behind the proxy the master announces the proxy's port once it is demoted to a replica,
+            // so that Sentinel knows it under one address (the one it monitored)
+            RedisProcesses.Node master = viaProxy
+                    ? redis.serverOn(masterPort, "--replica-announce-port", Integer.toString(proxy.port))
+                    : redis.serverOn(masterPort);
+            int monitoredPort = viaProxy ? proxy.port : master.port;
             List<RedisProcesses.Node> replicas = new java.util.ArrayList<>();
             for (int i = 0; i < replicaCount; i++) {
                 RedisProcesses.Node replica = redis.replica(master);
@@ -94,8 +128,8 @@ class RedisSessionStoreSentinelIntegrationTest {
                         RedisProcesses.command(replica.port, "INFO", "replication")).contains("master_link_status:up"),
                         "the replica to sync");
             }
-            List<RedisProcesses.Node> sentinels = List.of(redis.sentinel(MASTER, master), redis.sentinel(MASTER, master),
-                    redis.sentinel(MASTER, master));
+            List<RedisProcesses.Node> sentinels = List.of(redis.sentinel(MASTER, monitoredPort),
+                    redis.sentinel(MASTER, monitoredPort), redis.sentinel(MASTER, monitoredPort));
             for (RedisProcesses.Node s : sentinels) {
                 RedisProcesses.awaitCondition(Duration.ofSeconds(15),
                         () -> Integer.toString(replicaCount).equals(RedisProcesses.command(s.port, "SENTINEL", "REPLICAS", MASTER))
@@ -117,7 +151,7 @@ class RedisSessionStoreSentinelIntegrationTest {
                 RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> driver.acked.get() >= 300,
                         "turns to flow before the master breaks");
                 long brokenAt = System.nanoTime();
-                Aftermath aftermath = breakage.apply(redis, master);
+                Aftermath aftermath = breakage.apply(redis, master, proxy);
                 RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> replicas.stream().anyMatch(r -> String.valueOf(
                         RedisProcesses.command(r.port, "INFO", "replication")).contains("role:master")),
                         "sentinel to promote a replica");
