@@ -391,7 +391,13 @@ public final class RedisSessionStore implements SessionStore {
         }
         ReplicaAcks group = acks.computeIfAbsent(c, conn -> new ReplicaAcks(conn, replicaAcks,
                 options.replicaAckTimeout().toMillis(), REPLICA_PROBE_NANOS));
-        return group.await().thenCompose(n -> {
+        return group.await().exceptionallyCompose(e -> {
+            // the script has run: a WAIT that fails leaves the save in doubt, never a hard error the
+            // user would read as "not applied" (a master demoted between the two, as a thawed Cluster
+            // master is, answers "ERR WAIT cannot be used with replica instances")
+            return CompletableFuture.failedFuture(Failures.isTransient(e) ? e
+                    : new ReplicationUnconfirmedException(0, replicaAcks));
+        }).thenCompose(n -> {
             if (n < replicaAcks) {
                 // applied on this master only: a failover now would take it away, so it is not
                 // acknowledged; it waits in the buffer, in doubt, and is confirmed by a replay
@@ -699,7 +705,11 @@ public final class RedisSessionStore implements SessionStore {
             }
             if (clusterSeeds != null) {
                 ClientResources resources = resources();
-                RedisClusterClient created = RedisClusterClient.create(resources, clusterSeeds);
+                // Lettuce bounds a topology refresh's CLUSTER NODES by the seeds' own timeout (60 s by
+                // default): a frozen node would hold every refresh, and with it the move to its heir
+                List<RedisURI> seeds = clusterSeeds.stream()
+                        .map(s -> RedisURI.builder(s).withTimeout(options.commandTimeout()).build()).toList();
+                RedisClusterClient created = RedisClusterClient.create(resources, seeds);
                 try {
                     created.setOptions(clusterOptions());
                     return new ClusterBackend(created.connect(StringCodec.UTF8), created, true, true, resources);
@@ -734,13 +744,13 @@ public final class RedisSessionStore implements SessionStore {
         }
 
         private ClientOptions clientOptions() {
-            return ClientOptions.builder().autoReconnect(true).socketOptions(socketOptions())
+            return ClientOptions.builder().autoReconnect(true).socketOptions(socketOptions(options.commandTimeout()))
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout())).build();
         }
 
         private ClusterClientOptions clusterOptions() {
-            return ClusterClientOptions.builder().autoReconnect(true).socketOptions(socketOptions())
+            return ClusterClientOptions.builder().autoReconnect(true).socketOptions(socketOptions(options.commandTimeout()))
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
@@ -755,10 +765,13 @@ public final class RedisSessionStore implements SessionStore {
         /**
          * TCP keepalive probes after 2 s idle, every second, 3 of them: a peer behind a partition
          * (no reset) is noticed in about 5 s instead of the kernel's two hours. A frozen process
-         * still has a live kernel socket; the Sentinel check and the command timeout cover that.
+         * still has a live kernel socket; the Sentinel check and the command timeout cover that. The
+         * connect timeout is the command timeout: a frozen node's kernel still completes the TCP
+         * handshake, so a connection (a topology refresh opens one per node) hangs in Redis's handshake
+         * for the whole connect timeout (Lettuce's default 10 s).
          */
-        private static SocketOptions socketOptions() {
-            return SocketOptions.builder().keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
+        private static SocketOptions socketOptions(Duration connectTimeout) {
+            return SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
                     .idle(Duration.ofSeconds(2)).interval(Duration.ofSeconds(1)).count(3).build()).build();
         }
 
