@@ -11,6 +11,7 @@ import dev.ivbot.redis.internal.ReplicationUnconfirmedException;
 import dev.ivbot.redis.internal.SaveScript;
 import dev.ivbot.redis.internal.SentinelBackend;
 import dev.ivbot.redis.internal.StandaloneBackend;
+import dev.ivbot.redis.internal.UserSessions;
 import dev.ivbot.spi.SaveOutcome;
 import dev.ivbot.spi.SessionState;
 import dev.ivbot.spi.SessionStore;
@@ -219,6 +220,10 @@ public final class RedisSessionStore implements SessionStore {
                 .thenCompose(c -> c.async().pexpire(key, options.ttl().toMillis()).toCompletableFuture())
                 .handle((renewed, e) -> {
                     if (e == null) {
+                        String userSet = UserSessions.keyOf(sessionId);
+                        if (renewed && userSet != null) {
+                            trackUse(sessionId, userSet); // a touch is a use, as in the in-memory store
+                        }
                         return renewed;
                     }
                     if (Failures.isTransient(e) && nearCache.getIfPresent(sessionId) != null) {
@@ -238,6 +243,7 @@ public final class RedisSessionStore implements SessionStore {
                 .handle((n, e) -> {
                     if (e == null) {
                         nearCache.invalidate(sessionId);
+                        forgetUse(sessionId);
                         return n > 0;
                     }
                     throw failure("delete", sessionId, e);
@@ -412,6 +418,7 @@ public final class RedisSessionStore implements SessionStore {
         String id = p.state.sessionId();
         if (outcome == SaveOutcome.SAVED) {
             metrics.saves.increment();
+            trackUse(id, UserSessions.keyOf(id, p.state.userId()));
             nearCache.asMap().merge(id, p.state, (old, now) -> now.version() >= old.version() ? now : old);
             if (options.readYourWrites()) {
                 ownWrites.asMap().merge(id, p.state, (old, now) -> now.version() >= old.version() ? now : old);
@@ -422,6 +429,60 @@ public final class RedisSessionStore implements SessionStore {
             ownWrites.invalidate(id);
         }
         p.result.complete(outcome);
+    }
+
+    // ------------------------------------------------------------------ per-user cap
+
+    /**
+     * Marks the session used in its user's set and deletes what the cap pops. After the save, not
+     * in its script: in a Cluster the set and the session live in different slots. So the cap is
+     * enforced right after each save, and a save whose set update failed (a failover) is counted
+     * at the session's next save or touch; the turn's acknowledgement never waits for it.
+     */
+    private void trackUse(String sessionId, String userSet) {
+        try {
+            backend.connectionFor(userSet)
+                    .thenCompose(c -> UserSessions.use(c, userSet, sessionId,
+                            options.ttl().toMillis(), options.maximumSessionsPerUser()))
+                    .whenComplete((evicted, e) -> {
+                        if (e != null) {
+                            LOG.debug("per-user index of {} not updated: {}", sessionId, e.toString());
+                            return;
+                        }
+                        for (String victim : evicted) {
+                            evict(victim);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            LOG.debug("per-user index of {} not updated: {}", sessionId, e.toString());
+        }
+    }
+
+    private void evict(String sessionId) {
+        nearCache.invalidate(sessionId);
+        ownWrites.invalidate(sessionId);
+        metrics.evictedPerUser.increment();
+        String key = keyOf(sessionId);
+        backend.connectionFor(key).thenCompose(c -> c.async().del(key).toCompletableFuture())
+                .whenComplete((n, e) -> {
+                    if (e != null) {
+                        // its TTL ends it; the user is within the cap meanwhile, the set no longer has it
+                        LOG.debug("evicted session {} not deleted: {}", sessionId, e.toString());
+                    }
+                });
+    }
+
+    private void forgetUse(String sessionId) {
+        String userSet = UserSessions.keyOf(sessionId);
+        if (userSet == null) {
+            return; // an id not made by the engine: its set entry ages out with the TTL
+        }
+        backend.connectionFor(userSet).thenCompose(c -> UserSessions.forget(c, userSet, sessionId))
+                .whenComplete((n, e) -> {
+                    if (e != null) {
+                        LOG.debug("per-user index of {} not updated: {}", sessionId, e.toString());
+                    }
+                });
     }
 
     private void enqueue(PendingSave p) {

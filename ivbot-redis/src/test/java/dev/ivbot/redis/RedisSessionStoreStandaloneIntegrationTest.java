@@ -80,6 +80,48 @@ class RedisSessionStoreStandaloneIntegrationTest {
     }
 
     @Test
+    void aUserBeyondTheSessionCapLosesTheirLeastRecentlyUsedSessionOnlyAndOthersKeepTheirs() {
+        RedisSessionStoreOptions options = RedisSessionStoreOptions.builder().maximumSessionsPerUser(3).build();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String alice = "alice-" + run;
+        String bob = "bob-" + run;
+        try (RedisSessionStore store = store(options); DialogEngine engine = TestEngines.engine(store)) {
+            // bob's session is the oldest of all: a global LRU would take it first
+            engine.chat(ChatRequest.of(bob, "b1", "年假有几天"));
+            for (String sid : List.of("a1", "a2", "a3")) {
+                engine.chat(ChatRequest.of(alice, sid, "年假有几天"));
+            }
+            engine.chat(ChatRequest.of(alice, "a1", "那病假呢")); // a1 used again: a2 is now alice's oldest
+            engine.chat(ChatRequest.of(alice, "a4", "年假有几天"));
+            RedisProcesses.awaitCondition(Duration.ofSeconds(5), () -> !exists(alice, "a2"),
+                    "alice's least recently used session to be evicted");
+            assertThat(exists(alice, "a1")).isTrue();
+            assertThat(exists(alice, "a3")).isTrue();
+            assertThat(exists(alice, "a4")).isTrue();
+            assertThat(exists(bob, "b1")).isTrue();
+            assertThat(engine.session(alice, "a2")).isEmpty();
+            assertThat(engine.session(alice, "a1")).get().extracting(SessionState::turns).isEqualTo(2L);
+            assertThat(store.metrics().evictedPerUserCount()).isEqualTo(1);
+            // the index: one sorted set per user, expiring with the sessions
+            String aliceSet = "ivbot:u:{" + DialogEngine.storeSessionId(alice, "a1").substring(0, 16) + "}";
+            assertThat(adminConnection.sync().zrange(aliceSet, 0, -1)).containsExactly(
+                    DialogEngine.storeSessionId(alice, "a3"), DialogEngine.storeSessionId(alice, "a1"),
+                    DialogEngine.storeSessionId(alice, "a4"));
+            assertThat(adminConnection.sync().pttl(aliceSet)).isPositive().isLessThanOrEqualTo(600_000);
+            // a deleted session leaves the index at once, so it costs the user no live session
+            assertThat(store.delete(DialogEngine.storeSessionId(alice, "a3")).toCompletableFuture().join()).isTrue();
+            engine.chat(ChatRequest.of(alice, "a5", "年假有几天"));
+            assertThat(adminConnection.sync().zcard(aliceSet)).isEqualTo(3);
+            assertThat(exists(alice, "a1")).isTrue();
+            assertThat(store.metrics().evictedPerUserCount()).isEqualTo(1);
+        }
+    }
+
+    private static boolean exists(String user, String sid) {
+        return adminConnection.sync().exists(RedisSessionStore.keyOf(DialogEngine.storeSessionId(user, sid))) == 1;
+    }
+
+    @Test
     void touchAndSaveRenewTheTtlOnTheServer() {
         try (RedisSessionStore store = store(RedisSessionStoreOptions.create());
                 DialogEngine engine = TestEngines.engine(store)) {
