@@ -19,6 +19,7 @@ public final class RedisStoreMetrics {
     final LongAdder unreplicated = new LongAdder();
     final LongAdder nearCacheHits = new LongAdder();
     final LongAdder evictedPerUser = new LongAdder();
+    final LongAdder indexUpdates = new LongAdder();
 
     RedisStoreMetrics() {}
 
@@ -64,6 +65,11 @@ public final class RedisStoreMetrics {
      */
     public long unreplicatedCount() {
         return unreplicated.sum();
+    }
+
+    /** Uses recorded in a user's session set (the per-user cap's index): new sessions, then at most one per 10 s. */
+    public long indexUpdateCount() {
+        return indexUpdates.sum();
     }
 
     /** Sessions deleted because their user opened more than {@code maximumSessionsPerUser}. */

@@ -24,17 +24,20 @@ import org.jspecify.annotations.Nullable;
 public final class UserSessions {
 
     /**
-     * KEYS[1] the set; ARGV[1] the session id, ARGV[2] the TTL (ms), ARGV[3] the cap. Scores are the
+     * KEYS[1] the set; ARGV[1] the session id, ARGV[2] the TTL (ms), ARGV[3] the cap, ARGV[4] how
+     * stale a recorded use may be (ms): a member is dropped as expired only that much after the TTL,
+     * since its session may have been used since without being recorded. Scores are the
      * set's node's clock in microseconds (one clock for all stores, as a user's set lives on one
      * node), kept strictly increasing so that two uses within one tick still keep their order.
      */
-    static final String SOURCE = """
+    public static final String SOURCE = """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
             local top = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
             if top[2] and tonumber(top[2]) >= now then now = tonumber(top[2]) + 1 end
             local ttl = tonumber(ARGV[2])
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%.0f', now - ttl * 1000))
+            local expired = now - (ttl + tonumber(ARGV[4])) * 1000
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%.0f', expired))
             redis.call('ZADD', KEYS[1], string.format('%.0f', now), ARGV[1])
             redis.call('PEXPIRE', KEYS[1], ttl)
             local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[3])
@@ -44,7 +47,7 @@ public final class UserSessions {
             for i = 1, #popped, 2 do ids[#ids + 1] = popped[i] end
             return ids
             """;
-    static final String SHA1 = SaveScript.sha1(SOURCE);
+    public static final String SHA1 = SaveScript.sha1(SOURCE);
 
     private static final Pattern ENGINE_ID = Pattern.compile("[0-9a-f]{16}[:.].*", Pattern.DOTALL);
 
@@ -64,10 +67,10 @@ public final class UserSessions {
 
     /** Marks {@code sessionId} used now; completes with the ids evicted to keep the user within {@code cap}. */
     public static CompletableFuture<List<String>> use(StatefulRedisConnection<String, String> connection,
-            String key, String sessionId, long ttlMillis, int cap) {
+            String key, String sessionId, long ttlMillis, long staleMillis, int cap) {
         CompletableFuture<List<Object>> run = SaveScript.evalCached(connection, SOURCE, SHA1,
                 ScriptOutputType.MULTI, new String[] {key},
-                new String[] {sessionId, Long.toString(ttlMillis), Integer.toString(cap)});
+                new String[] {sessionId, Long.toString(ttlMillis), Integer.toString(cap), Long.toString(staleMillis)});
         return run.thenApply(list -> {
             List<String> ids = new ArrayList<>(list.size());
             for (Object o : list) {
