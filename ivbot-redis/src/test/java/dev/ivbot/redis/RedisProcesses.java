@@ -129,6 +129,25 @@ final class RedisProcesses implements AutoCloseable {
         }
     }
 
+    /**
+     * A free port whose cluster bus port (+10000) is free too: a node whose bus port a client's
+     * ephemeral port holds aborts at start ("Failed listening on port ... (cluster)").
+     */
+    static int freeClusterPort() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = freePort();
+            if (port + 10000 > 65535) {
+                continue;
+            }
+            try (ServerSocket bus = new ServerSocket(port + 10000, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IllegalStateException("no free port pair for a cluster node");
+    }
+
     /** A plain server without persistence. */
     Node server(String... extra) {
         return serverOn(freePort(), extra);
@@ -177,7 +196,7 @@ final class RedisProcesses implements AutoCloseable {
 
     /** A cluster-enabled server (node timeout 1 s). */
     Node clusterNode() {
-        int port = freePort();
+        int port = freeClusterPort();
         return serverOn(port, "--cluster-enabled", "yes",
                 "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
                 "--cluster-node-timeout", "1000");
