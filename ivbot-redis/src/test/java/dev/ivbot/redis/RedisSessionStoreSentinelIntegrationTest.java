@@ -49,44 +49,45 @@ class RedisSessionStoreSentinelIntegrationTest {
      */
     @Test
     void aBlackHoledMasterIsLeftWithinTheDetectionTimeAndNoAcknowledgedTurnIsLost() throws Exception {
-        Duration partition = Duration.ofSeconds(12);
-        Duration recovery = breakMasterWhileTurnsFlow(RedisSessionStoreOptions.DEFAULT_FAILOVER_BUFFER,
-                "sentinel-blackhole-" + partition.toSeconds() + "s", 2, true, (redis, master, proxy) -> {
-                    proxy.blackHole();
-                    long cutAt = System.nanoTime();
-                    return () -> {
-                        long left = partition.toMillis() - (System.nanoTime() - cutAt) / 1_000_000;
-                        Thread.sleep(Math.max(0, left));
-                        proxy.heal();
-                        awaitDemoted(master);
-                    };
-                });
-        assertThat(recovery).isLessThan(partition);
-    }
-
-    private static void awaitDemoted(RedisProcesses.Node oldMaster) {
-        // Sentinel demotes the old master; it resyncs from the new one
-        RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> String.valueOf(
-                RedisProcesses.command(oldMaster.port, "INFO", "replication")).contains("role:slave"),
-                "the old master to be demoted");
+        partitionMasterWhileTurnsFlow("blackhole", Duration.ofSeconds(12), true, (master, proxy) -> proxy.blackHole(),
+                (master, proxy) -> proxy.heal());
     }
 
     private void freezeMasterWhileTurnsFlow(Duration freeze) throws Exception {
-        // SIGSTOP: no reset, no closed socket; two replicas, so that the new master has one
+        // SIGSTOP: no reset, no closed socket
+        partitionMasterWhileTurnsFlow("freeze", freeze, false, (master, proxy) -> master.freeze(),
+                (master, proxy) -> master.thaw());
+    }
+
+    /** Cuts the master off, or heals the cut; {@code proxy} is null without one. */
+    @FunctionalInterface
+    interface Cut {
+        void apply(RedisProcesses.Node master, TcpProxy proxy);
+    }
+
+    /**
+     * A partition of {@code length} under load, with two replicas so that the new master has one;
+     * afterwards Sentinel must have demoted the old master, and turns must have been acknowledged
+     * on the new master while the partition still lasted.
+     */
+    private void partitionMasterWhileTurnsFlow(String kind, Duration length, boolean viaProxy, Cut cut, Cut heal)
+            throws Exception {
         Duration recovery = breakMasterWhileTurnsFlow(RedisSessionStoreOptions.DEFAULT_FAILOVER_BUFFER,
-                "sentinel-freeze-" + freeze.toSeconds() + "s", 2, false, (redis, master, proxy) -> {
-                    master.freeze();
-                    long frozenAt = System.nanoTime();
+                "sentinel-" + kind + "-" + length.toSeconds() + "s", 2, viaProxy, (redis, master, proxy) -> {
+                    cut.apply(master, proxy);
+                    long cutAt = System.nanoTime();
                     return () -> {
                         // the partition lasts as long as asked, however soon the store moved on
-                        long left = freeze.toMillis() - (System.nanoTime() - frozenAt) / 1_000_000;
+                        long left = length.toMillis() - (System.nanoTime() - cutAt) / 1_000_000;
                         Thread.sleep(Math.max(0, left));
-                        master.thaw();
-                        awaitDemoted(master);
+                        heal.apply(master, proxy);
+                        // Sentinel demotes the old master; it resyncs from the new one
+                        RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> String.valueOf(
+                                RedisProcesses.command(master.port, "INFO", "replication")).contains("role:slave"),
+                                "the old master to be demoted");
                     };
                 });
-        // turns were acknowledged on the new master while the old one was still frozen
-        assertThat(recovery).isLessThan(freeze);
+        assertThat(recovery).isLessThan(length);
     }
 
     /** What breaks the master; returns what to do once the store has moved to the new master. */
