@@ -34,6 +34,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--redis", paramLabel = "URI", description = "rules-redis: an existing server (default: start a local redis-server).")
     String redis;
 
+    @Option(names = "--replica-acks", defaultValue = "0", paramLabel = "N", description = "rules-redis: replicas each save waits for (WAIT); with the local server, that many replicas are started.")
+    int replicaAcks;
+
     @Option(names = "--sessions", defaultValue = "10000", description = "Distinct sessions.")
     int sessions;
 
@@ -51,6 +54,9 @@ final class BenchCommand implements Callable<Integer> {
         if (!SCENARIOS.contains(scenario)) {
             throw new IllegalArgumentException("--scenario must be one of " + SCENARIOS + ", was '" + scenario + "'");
         }
+        if (replicaAcks < 0) {
+            throw new IllegalArgumentException("--replica-acks must not be negative");
+        }
         if (threads != null && threads < 1 || seconds <= 0 || sessions < 1) {
             throw new IllegalArgumentException("--threads, --seconds and --sessions must be positive");
         }
@@ -59,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
             RulesRedisBenchmark.Config defaults = RulesRedisBenchmark.Config.defaults();
             RulesRedisBenchmark.Config config = new RulesRedisBenchmark.Config(redis,
                     threads == null ? defaults.threads() : threads, sessions, defaults.warmup(),
-                    java.time.Duration.ofMillis((long) (seconds * 1000)), defaults.redisBenchmarkRequests());
+                    java.time.Duration.ofMillis((long) (seconds * 1000)), defaults.redisBenchmarkRequests(), replicaAcks);
             RulesRedisBenchmark.run(config, store -> DialogEngine.builder().knowledgeBase(kb).sessionStore(store)
                     .primaryClassifier(RuleClassifier.factory()).classificationCacheSize(noCache ? 0 : 10_000).build(),
                     System.out);

@@ -11,6 +11,7 @@ import dev.ivbot.redis.internal.ReplicationUnconfirmedException;
 import dev.ivbot.redis.internal.SaveScript;
 import dev.ivbot.redis.internal.SentinelBackend;
 import dev.ivbot.redis.internal.StandaloneBackend;
+import dev.ivbot.redis.internal.UserSessions;
 import dev.ivbot.spi.SaveOutcome;
 import dev.ivbot.spi.SessionState;
 import dev.ivbot.spi.SessionStore;
@@ -109,6 +110,9 @@ public final class RedisSessionStore implements SessionStore {
     private final Cache<String, SessionState> nearCache;
     /** Sessions this store saved, kept a little less than the TTL that save gave them in Redis. */
     private final Cache<String, SessionState> ownWrites;
+    /** Sessions whose use this store recorded in their user's set lately (see {@link #trackUse}). */
+    private final Cache<String, Boolean> recentlyIndexed;
+    private final Duration indexRefresh;
     private final ConcurrentSkipListMap<Long, PendingSave> buffer = new ConcurrentSkipListMap<>();
     private final ConcurrentLinkedQueue<PendingLoad> pendingLoads = new ConcurrentLinkedQueue<>();
     private final Map<StatefulRedisConnection<String, String>, ReplicaAcks> acks = new ConcurrentHashMap<>();
@@ -117,6 +121,8 @@ public final class RedisSessionStore implements SessionStore {
     private final ScheduledExecutorService scheduler;
     private final RedisStoreMetrics metrics = new RedisStoreMetrics();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Since when (nanoTime) the backend has been seen down, or 0 while it is up. */
+    private final AtomicLong downSinceNanos = new AtomicLong();
 
     private RedisSessionStore(Backend backend, RedisSessionStoreOptions options) {
         this.backend = backend;
@@ -135,6 +141,9 @@ public final class RedisSessionStore implements SessionStore {
         this.ownWrites = Caffeine.newBuilder().maximumSize(options.nearCacheSize())
                 .expireAfterWrite(ownLife.compareTo(options.nearCacheTtl()) < 0 ? ownLife : options.nearCacheTtl())
                 .executor(Runnable::run).build();
+        this.indexRefresh = indexRefresh(ttl);
+        this.recentlyIndexed = Caffeine.newBuilder().maximumSize(options.nearCacheSize())
+                .expireAfterWrite(indexRefresh).executor(Runnable::run).build();
         this.writeIdPrefix = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36) + ".";
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ivbot-redis-replay");
@@ -152,6 +161,13 @@ public final class RedisSessionStore implements SessionStore {
     /** The key of a session's hash: {@code ivbot:{<sessionId>}}. */
     public static String keyOf(String sessionId) {
         return KEY_PREFIX + "{" + sessionId + "}";
+    }
+
+    /** How stale a session's last use in its user's set may be: a tenth of the TTL, at most 10 s. */
+    static Duration indexRefresh(Duration ttl) {
+        Duration tenth = ttl.dividedBy(10);
+        return tenth.compareTo(Duration.ofSeconds(10)) < 0 ? (tenth.isZero() ? Duration.ofMillis(1) : tenth)
+                : Duration.ofSeconds(10);
     }
 
     // ------------------------------------------------------------------ SessionStore
@@ -219,6 +235,10 @@ public final class RedisSessionStore implements SessionStore {
                 .thenCompose(c -> c.async().pexpire(key, options.ttl().toMillis()).toCompletableFuture())
                 .handle((renewed, e) -> {
                     if (e == null) {
+                        String userSet = UserSessions.keyOf(sessionId);
+                        if (renewed && userSet != null) {
+                            trackUse(sessionId, userSet, false); // a touch is a use, as in the in-memory store
+                        }
                         return renewed;
                     }
                     if (Failures.isTransient(e) && nearCache.getIfPresent(sessionId) != null) {
@@ -238,6 +258,7 @@ public final class RedisSessionStore implements SessionStore {
                 .handle((n, e) -> {
                     if (e == null) {
                         nearCache.invalidate(sessionId);
+                        forgetUse(sessionId);
                         return n > 0;
                     }
                     throw failure("delete", sessionId, e);
@@ -251,8 +272,9 @@ public final class RedisSessionStore implements SessionStore {
 
     /**
      * Master reachable (nothing buffered); accepting while the buffer still absorbs the outage (its
-     * oldest save is younger than the failover buffer) and the master is the elected one; buffer
-     * depth, in-doubt saves, age of the oldest buffered save.
+     * oldest save is younger than the failover buffer, and the master has been lost for less than
+     * the failover buffer) and the master is the elected one; buffer depth, in-doubt saves, age of
+     * the oldest buffered save.
      */
     @Override
     public StoreHealth health() {
@@ -270,12 +292,26 @@ public final class RedisSessionStore implements SessionStore {
             oldest = Duration.ofNanos(Math.max(0, System.nanoTime() - first.getValue().firstFailureNanos));
         }
         boolean up = backend.isUp();
+        long downFor = downFor(up);
         boolean reachable = up && depth == 0;
         boolean stale = backend instanceof SentinelBackend sentinel && sentinel.stale();
-        boolean accepting = !stale && (up || depth > 0) && oldest.toNanos() < Math.max(bufferNanos, 1);
+        // a master lost for less than the buffer is a failover the buffer absorbs, whether or not a
+        // save has arrived to wait in it yet: a load balancer must not drop every node at once
+        boolean accepting = !stale && (up || depth > 0 || downFor < bufferNanos)
+                && oldest.toNanos() < Math.max(bufferNanos, 1);
         return new StoreHealth(reachable, accepting, depth, inDoubt, oldest, "redis " + backend.describe()
                 + (stale ? ", connected to a master Sentinel no longer names" : up ? "" : ", no master")
                 + ", " + depth + " saves buffered (" + inDoubt + " in doubt), replica acks " + replicaAcks);
+    }
+
+    /** How long the backend has been seen down (0 while up); called by health and each replay tick. */
+    private long downFor(boolean up) {
+        if (up) {
+            downSinceNanos.set(0);
+            return 0;
+        }
+        long now = System.nanoTime();
+        return now - downSinceNanos.updateAndGet(since -> since == 0 ? now : since);
     }
 
     /** Counters of buffered, replayed and refused saves and more. */
@@ -391,7 +427,13 @@ public final class RedisSessionStore implements SessionStore {
         }
         ReplicaAcks group = acks.computeIfAbsent(c, conn -> new ReplicaAcks(conn, replicaAcks,
                 options.replicaAckTimeout().toMillis(), REPLICA_PROBE_NANOS));
-        return group.await().thenCompose(n -> {
+        return group.await().exceptionallyCompose(e -> {
+            // the script has run: a WAIT that fails leaves the save in doubt, never a hard error the
+            // user would read as "not applied" (a master demoted between the two, as a thawed Cluster
+            // master is, answers "ERR WAIT cannot be used with replica instances")
+            return CompletableFuture.failedFuture(Failures.isTransient(e) ? e
+                    : new ReplicationUnconfirmedException(0, replicaAcks));
+        }).thenCompose(n -> {
             if (n < replicaAcks) {
                 // applied on this master only: a failover now would take it away, so it is not
                 // acknowledged; it waits in the buffer, in doubt, and is confirmed by a replay
@@ -406,6 +448,8 @@ public final class RedisSessionStore implements SessionStore {
         String id = p.state.sessionId();
         if (outcome == SaveOutcome.SAVED) {
             metrics.saves.increment();
+            // a new session may take the user past the cap: checked at once
+            trackUse(id, UserSessions.keyOf(id, p.state.userId()), p.state.version() == 1);
             nearCache.asMap().merge(id, p.state, (old, now) -> now.version() >= old.version() ? now : old);
             if (options.readYourWrites()) {
                 ownWrites.asMap().merge(id, p.state, (old, now) -> now.version() >= old.version() ? now : old);
@@ -416,6 +460,70 @@ public final class RedisSessionStore implements SessionStore {
             ownWrites.invalidate(id);
         }
         p.result.complete(outcome);
+    }
+
+    // ------------------------------------------------------------------ per-user cap
+
+    /**
+     * Marks the session used in its user's set and deletes what the cap pops. After the save, not
+     * in its script: in a Cluster the set and the session live in different slots. So the cap is
+     * enforced right after each save that creates a session, and a save whose set update failed (a
+     * failover) is counted at the session's next save or touch; the turn's acknowledgement never
+     * waits for it. A session's later uses are recorded at most once per {@link #indexRefresh}
+     * per store (one more script on every turn halved the rules-redis throughput): the order in
+     * which a user's sessions are evicted is exact to that interval.
+     */
+    private void trackUse(String sessionId, String userSet, boolean created) {
+        if (!created && recentlyIndexed.getIfPresent(sessionId) != null) {
+            return;
+        }
+        recentlyIndexed.put(sessionId, Boolean.TRUE);
+        metrics.indexUpdates.increment();
+        try {
+            backend.connectionFor(userSet)
+                    .thenCompose(c -> UserSessions.use(c, userSet, sessionId,
+                            options.ttl().toMillis(), indexRefresh.toMillis(), options.maximumSessionsPerUser()))
+                    .whenComplete((evicted, e) -> {
+                        if (e != null) {
+                            LOG.debug("per-user index of {} not updated: {}", sessionId, e.toString());
+                            return;
+                        }
+                        for (String victim : evicted) {
+                            evict(victim);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            LOG.debug("per-user index of {} not updated: {}", sessionId, e.toString());
+        }
+    }
+
+    private void evict(String sessionId) {
+        recentlyIndexed.invalidate(sessionId);
+        nearCache.invalidate(sessionId);
+        ownWrites.invalidate(sessionId);
+        metrics.evictedPerUser.increment();
+        String key = keyOf(sessionId);
+        backend.connectionFor(key).thenCompose(c -> c.async().del(key).toCompletableFuture())
+                .whenComplete((n, e) -> {
+                    if (e != null) {
+                        // its TTL ends it; the user is within the cap meanwhile, the set no longer has it
+                        LOG.debug("evicted session {} not deleted: {}", sessionId, e.toString());
+                    }
+                });
+    }
+
+    private void forgetUse(String sessionId) {
+        recentlyIndexed.invalidate(sessionId);
+        String userSet = UserSessions.keyOf(sessionId);
+        if (userSet == null) {
+            return; // an id not made by the engine: its set entry ages out with the TTL
+        }
+        backend.connectionFor(userSet).thenCompose(c -> UserSessions.forget(c, userSet, sessionId))
+                .whenComplete((n, e) -> {
+                    if (e != null) {
+                        LOG.debug("per-user index of {} not updated: {}", sessionId, e.toString());
+                    }
+                });
     }
 
     private void enqueue(PendingSave p) {
@@ -516,6 +624,7 @@ public final class RedisSessionStore implements SessionStore {
 
     private void replayTick() {
         try {
+            downFor(backend.isUp());
             if (buffer.isEmpty() && pendingLoads.isEmpty()) {
                 return;
             }
@@ -699,7 +808,11 @@ public final class RedisSessionStore implements SessionStore {
             }
             if (clusterSeeds != null) {
                 ClientResources resources = resources();
-                RedisClusterClient created = RedisClusterClient.create(resources, clusterSeeds);
+                // Lettuce bounds a topology refresh's CLUSTER NODES by the seeds' own timeout (60 s by
+                // default): a frozen node would hold every refresh, and with it the move to its heir
+                List<RedisURI> seeds = clusterSeeds.stream()
+                        .map(s -> RedisURI.builder(s).withTimeout(options.commandTimeout()).build()).toList();
+                RedisClusterClient created = RedisClusterClient.create(resources, seeds);
                 try {
                     created.setOptions(clusterOptions());
                     return new ClusterBackend(created.connect(StringCodec.UTF8), created, true, true, resources);
@@ -734,13 +847,13 @@ public final class RedisSessionStore implements SessionStore {
         }
 
         private ClientOptions clientOptions() {
-            return ClientOptions.builder().autoReconnect(true).socketOptions(socketOptions())
+            return ClientOptions.builder().autoReconnect(true).socketOptions(socketOptions(options.commandTimeout()))
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout())).build();
         }
 
         private ClusterClientOptions clusterOptions() {
-            return ClusterClientOptions.builder().autoReconnect(true).socketOptions(socketOptions())
+            return ClusterClientOptions.builder().autoReconnect(true).socketOptions(socketOptions(options.commandTimeout()))
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()))
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
@@ -755,10 +868,13 @@ public final class RedisSessionStore implements SessionStore {
         /**
          * TCP keepalive probes after 2 s idle, every second, 3 of them: a peer behind a partition
          * (no reset) is noticed in about 5 s instead of the kernel's two hours. A frozen process
-         * still has a live kernel socket; the Sentinel check and the command timeout cover that.
+         * still has a live kernel socket; the Sentinel check and the command timeout cover that. The
+         * connect timeout is the command timeout: a frozen node's kernel still completes the TCP
+         * handshake, so a connection (a topology refresh opens one per node) hangs in Redis's handshake
+         * for the whole connect timeout (Lettuce's default 10 s).
          */
-        private static SocketOptions socketOptions() {
-            return SocketOptions.builder().keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
+        private static SocketOptions socketOptions(Duration connectTimeout) {
+            return SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(SocketOptions.KeepAliveOptions.builder().enable()
                     .idle(Duration.ofSeconds(2)).interval(Duration.ofSeconds(1)).count(3).build()).build();
         }
 

@@ -44,6 +44,8 @@ public final class RedisSessionStoreOptions {
     public static final Duration DEFAULT_REPLICA_ACK_TIMEOUT = Duration.ofMillis(250);
     /** Default: a turn's load is answered from the near cache when this store holds the session. */
     public static final boolean DEFAULT_READ_YOUR_WRITES = true;
+    /** Default cap of live sessions per user, as the in-memory store's: a person chats in a few windows. */
+    public static final int DEFAULT_MAXIMUM_SESSIONS_PER_USER = SessionStore.DEFAULT_MAX_SESSIONS_PER_USER;
     /** Default reconnect delay of clients the store creates. */
     public static final Duration DEFAULT_RECONNECT_DELAY = Duration.ofMillis(100);
 
@@ -58,8 +60,10 @@ public final class RedisSessionStoreOptions {
     private final Duration replicaAckTimeout;
     private final Duration reconnectDelay;
     private final boolean readYourWrites;
+    private final int maximumSessionsPerUser;
 
     private RedisSessionStoreOptions(Builder b) {
+        this.maximumSessionsPerUser = b.maximumSessionsPerUser;
         this.readYourWrites = b.readYourWrites;
         this.ttl = b.ttl;
         this.commandTimeout = b.commandTimeout;
@@ -85,6 +89,7 @@ public final class RedisSessionStoreOptions {
     /** A builder holding these settings. */
     public Builder mutate() {
         Builder b = new Builder();
+        b.maximumSessionsPerUser = maximumSessionsPerUser;
         b.readYourWrites = readYourWrites;
         b.ttl = ttl;
         b.commandTimeout = commandTimeout;
@@ -155,12 +160,18 @@ public final class RedisSessionStoreOptions {
         return reconnectDelay;
     }
 
+    /** Live sessions one user may hold; see {@link Builder#maximumSessionsPerUser(int)}. */
+    public int maximumSessionsPerUser() {
+        return maximumSessionsPerUser;
+    }
+
     @Override
     public String toString() {
         return "RedisSessionStoreOptions[ttl=" + ttl + ", commandTimeout=" + commandTimeout + ", failoverBuffer="
                 + failoverBuffer + ", retryInterval=" + retryInterval + ", inDoubtLimit=" + inDoubtLimit + ", nearCacheSize=" + nearCacheSize
                 + ", nearCacheTtl=" + nearCacheTtl + ", readYourWrites=" + readYourWrites + ", replicaAcks=" + replicaAcks + ", replicaAckTimeout="
-                + replicaAckTimeout + ", reconnectDelay=" + reconnectDelay + "]";
+                + replicaAckTimeout + ", reconnectDelay=" + reconnectDelay + ", maximumSessionsPerUser=" + maximumSessionsPerUser
+                + "]";
     }
 
     /** Builder of {@link RedisSessionStoreOptions}. Not thread-safe; {@link #build()} leaves it reusable. */
@@ -182,8 +193,23 @@ public final class RedisSessionStoreOptions {
         private int replicaAcks = DEFAULT_REPLICA_ACKS;
         private Duration replicaAckTimeout = DEFAULT_REPLICA_ACK_TIMEOUT;
         private Duration reconnectDelay = DEFAULT_RECONNECT_DELAY;
+        private int maximumSessionsPerUser = DEFAULT_MAXIMUM_SESSIONS_PER_USER;
 
         private Builder() {}
+
+        /**
+         * Live sessions one user may hold; default 100. A save that gives a user one more evicts
+         * that user's least recently used session (saved or touched longest ago), never another
+         * user's, so one user opening sessions in a loop cannot fill Redis or push others out.
+         */
+        public Builder maximumSessionsPerUser(int maximumSessionsPerUser) {
+            if (maximumSessionsPerUser < 1) {
+                throw new IllegalArgumentException("maximumSessionsPerUser must be at least 1, was "
+                        + maximumSessionsPerUser);
+            }
+            this.maximumSessionsPerUser = maximumSessionsPerUser;
+            return this;
+        }
 
         /** How long a session lives after its last save or touch (at least 1 ms); default 600 s. */
         public Builder ttl(Duration ttl) {

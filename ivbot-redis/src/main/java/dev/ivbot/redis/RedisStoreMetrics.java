@@ -18,6 +18,8 @@ public final class RedisStoreMetrics {
     final LongAdder nearCacheReads = new LongAdder();
     final LongAdder unreplicated = new LongAdder();
     final LongAdder nearCacheHits = new LongAdder();
+    final LongAdder evictedPerUser = new LongAdder();
+    final LongAdder indexUpdates = new LongAdder();
 
     RedisStoreMetrics() {}
 
@@ -51,23 +53,35 @@ public final class RedisStoreMetrics {
         return nearCacheReads.sum();
     }
 
-    /**
-     * Saves acknowledged although fewer replicas than required confirmed them within the replica
-     * acknowledgement timeout (a replica was down or lagging).
-     */
     /** Loads of a turn answered from the local copy this store last saved or read (no round trip). */
     public long nearCacheHitCount() {
         return nearCacheHits.sum();
     }
 
+    /**
+     * Saves that fewer replicas than required confirmed within the replica acknowledgement timeout
+     * (a replica was down or lagging): not acknowledged then, but held in doubt until a replay's
+     * {@code WAIT} confirms them.
+     */
     public long unreplicatedCount() {
         return unreplicated.sum();
+    }
+
+    /** Uses recorded in a user's session set (the per-user cap's index): new sessions, then at most one per 10 s. */
+    public long indexUpdateCount() {
+        return indexUpdates.sum();
+    }
+
+    /** Sessions deleted because their user opened more than {@code maximumSessionsPerUser}. */
+    public long evictedPerUserCount() {
+        return evictedPerUser.sum();
     }
 
     @Override
     public String toString() {
         return "RedisStoreMetrics[saved=" + savedCount() + ", conflicts=" + conflictCount() + ", buffered="
                 + bufferedCount() + ", replayed=" + replayedCount() + ", refused=" + refusedCount()
-                + ", nearCacheReads=" + nearCacheReadCount() + ", unreplicated=" + unreplicatedCount() + ", nearCacheHits=" + nearCacheHitCount() + "]";
+                + ", nearCacheReads=" + nearCacheReadCount() + ", unreplicated=" + unreplicatedCount() + ", nearCacheHits=" + nearCacheHitCount()
+                + ", evictedPerUser=" + evictedPerUserCount() + "]";
     }
 }

@@ -29,6 +29,9 @@ final class FailoverDriver {
     final AtomicLong busy = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
     final LongAccumulator longestWaitNanos = new LongAccumulator(Math::max, 0);
+    /** The longest stretch in which no turn at all was acknowledged: what a user saw as the outage. */
+    final LongAccumulator longestGapNanos = new LongAccumulator(Math::max, 0);
+    private final AtomicLong lastAckNanos = new AtomicLong(System.nanoTime());
     /** Start and end times (nanoTime) of turns that got the busy reply. */
     final List<long[]> busyTurns = java.util.Collections.synchronizedList(new ArrayList<>());
     final List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -38,6 +41,7 @@ final class FailoverDriver {
 
     /** Starts {@code workersPerEngine} threads per engine, each cycling through {@code sessionsPerWorker} sessions. */
     void start(List<DialogEngine> engines, int workersPerEngine, int sessionsPerWorker, String prefix) {
+        lastAckNanos.set(System.nanoTime());
         int w = 0;
         for (DialogEngine engine : engines) {
             for (int i = 0; i < workersPerEngine; i++) {
@@ -70,6 +74,8 @@ final class FailoverDriver {
                     busyTurns.add(new long[] {start, System.nanoTime()});
                 } else {
                     acked.incrementAndGet();
+                    long now = System.nanoTime();
+                    longestGapNanos.accumulate(now - lastAckNanos.getAndSet(now));
                     long expected = ackedPerSession.merge(sid, 1L, Long::sum);
                     if (r.turn() != expected) {
                         failures.add(new AssertionError("session " + sid + " reply turn " + r.turn() + ", expected "
@@ -133,7 +139,8 @@ final class FailoverDriver {
 
     String figures(String scenario, long lost) {
         return String.format("failover scenario=%s turns_sent=%d acknowledged=%d busy=%d errors=%d lost=%d "
-                + "longest_wait_ms=%d sessions=%d", scenario, sent.get(), acked.get(), busy.get(), errors.get(), lost,
-                TimeUnit.NANOSECONDS.toMillis(longestWaitNanos.get()), ackedPerSession.size());
+                + "longest_wait_ms=%d longest_unanswered_ms=%d sessions=%d", scenario, sent.get(), acked.get(), busy.get(),
+                errors.get(), lost, TimeUnit.NANOSECONDS.toMillis(longestWaitNanos.get()),
+                TimeUnit.NANOSECONDS.toMillis(longestGapNanos.get()), ackedPerSession.size());
     }
 }

@@ -129,12 +129,32 @@ final class RedisProcesses implements AutoCloseable {
         }
     }
 
+    /**
+     * A free port whose cluster bus port (+10000) is free too: a node whose bus port a client's
+     * ephemeral port holds aborts at start ("Failed listening on port ... (cluster)").
+     */
+    static int freeClusterPort() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = freePort();
+            if (port + 10000 > 65535) {
+                continue;
+            }
+            try (ServerSocket bus = new ServerSocket(port + 10000, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IllegalStateException("no free port pair for a cluster node");
+    }
+
     /** A plain server without persistence. */
     Node server(String... extra) {
         return serverOn(freePort(), extra);
     }
 
-    private Node serverOn(int port, String... extra) {
+    /** A plain server without persistence on {@code port} (e.g. one a proxy forwards to). */
+    Node serverOn(int port, String... extra) {
         List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--protected-mode", "no", "--dir", dir.toString(),
                 "--logfile", dir.resolve("redis-" + port + ".log").toString()));
@@ -151,11 +171,16 @@ final class RedisProcesses implements AutoCloseable {
 
     /** A sentinel watching {@code master} as {@code name} with quorum 2 and fast failover settings. */
     Node sentinel(String name, Node master) {
+        return sentinel(name, master.port);
+    }
+
+    /** A sentinel watching the master at {@code masterPort} (a proxy's, say); settings as above. */
+    Node sentinel(String name, int masterPort) {
         int port = freePort();
         Path conf = dir.resolve("sentinel-" + port + ".conf");
         String text = "port " + port + "\nbind 127.0.0.1\nprotected-mode no\ndir " + dir + "\n"
                 + "logfile " + dir.resolve("sentinel-" + port + ".log") + "\n"
-                + "sentinel monitor " + name + " 127.0.0.1 " + master.port + " 2\n"
+                + "sentinel monitor " + name + " 127.0.0.1 " + masterPort + " 2\n"
                 + "sentinel down-after-milliseconds " + name + " 1000\n"
                 + "sentinel failover-timeout " + name + " 4000\n"
                 + "sentinel parallel-syncs " + name + " 1\n";
@@ -171,7 +196,7 @@ final class RedisProcesses implements AutoCloseable {
 
     /** A cluster-enabled server (node timeout 1 s). */
     Node clusterNode() {
-        int port = freePort();
+        int port = freeClusterPort();
         return serverOn(port, "--cluster-enabled", "yes",
                 "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
                 "--cluster-node-timeout", "1000");

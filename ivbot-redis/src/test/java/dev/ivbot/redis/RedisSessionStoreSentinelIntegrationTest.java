@@ -41,31 +41,60 @@ class RedisSessionStoreSentinelIntegrationTest {
         freezeMasterWhileTurnsFlow(Duration.ofSeconds(40));
     }
 
+    /**
+     * The second way to partition: the store and the sentinels reach the master only through a TCP
+     * proxy, which black-holes its traffic for 12 s (sockets open, no bytes, no reset) while the
+     * master keeps running and keeps its direct link to the replicas. Sentinel promotes a replica;
+     * after the heal it demotes the old master through the proxy.
+     */
+    @Test
+    void aBlackHoledMasterIsLeftWithinTheDetectionTimeAndNoAcknowledgedTurnIsLost() throws Exception {
+        partitionMasterWhileTurnsFlow("blackhole", Duration.ofSeconds(12), true, (master, proxy) -> proxy.blackHole(),
+                (master, proxy) -> proxy.heal());
+    }
+
     private void freezeMasterWhileTurnsFlow(Duration freeze) throws Exception {
-        // SIGSTOP: no reset, no closed socket; two replicas, so that the new master has one
+        // SIGSTOP: no reset, no closed socket
+        partitionMasterWhileTurnsFlow("freeze", freeze, false, (master, proxy) -> master.freeze(),
+                (master, proxy) -> master.thaw());
+    }
+
+    /** Cuts the master off, or heals the cut; {@code proxy} is null without one. */
+    @FunctionalInterface
+    interface Cut {
+        void apply(RedisProcesses.Node master, TcpProxy proxy);
+    }
+
+    /**
+     * A partition of {@code length} under load, with two replicas so that the new master has one;
+     * afterwards Sentinel must have demoted the old master, and turns must have been acknowledged
+     * on the new master while the partition still lasted.
+     */
+    private void partitionMasterWhileTurnsFlow(String kind, Duration length, boolean viaProxy, Cut cut, Cut heal)
+            throws Exception {
         Duration recovery = breakMasterWhileTurnsFlow(RedisSessionStoreOptions.DEFAULT_FAILOVER_BUFFER,
-                "sentinel-freeze-" + freeze.toSeconds() + "s", 2, (redis, master) -> {
-                    master.freeze();
-                    long frozenAt = System.nanoTime();
+                "sentinel-" + kind + "-" + length.toSeconds() + "s", 2, viaProxy, (redis, master, proxy) -> {
+                    cut.apply(master, proxy);
+                    long cutAt = System.nanoTime();
                     return () -> {
                         // the partition lasts as long as asked, however soon the store moved on
-                        long left = freeze.toMillis() - (System.nanoTime() - frozenAt) / 1_000_000;
+                        long left = length.toMillis() - (System.nanoTime() - cutAt) / 1_000_000;
                         Thread.sleep(Math.max(0, left));
-                        master.thaw();
+                        heal.apply(master, proxy);
                         // Sentinel demotes the old master; it resyncs from the new one
                         RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> String.valueOf(
                                 RedisProcesses.command(master.port, "INFO", "replication")).contains("role:slave"),
-                                "the thawed master to be demoted");
+                                "the old master to be demoted");
                     };
                 });
-        // turns were acknowledged on the new master while the old one was still frozen
-        assertThat(recovery).isLessThan(freeze);
+        assertThat(recovery).isLessThan(length);
     }
 
     /** What breaks the master; returns what to do once the store has moved to the new master. */
     @FunctionalInterface
     interface Breakage {
-        Aftermath apply(RedisProcesses redis, RedisProcesses.Node master) throws Exception;
+        /** {@code proxy} is the one in front of the master, or null when the test runs without it. */
+        Aftermath apply(RedisProcesses redis, RedisProcesses.Node master, TcpProxy proxy) throws Exception;
     }
 
     @FunctionalInterface
@@ -75,7 +104,7 @@ class RedisSessionStoreSentinelIntegrationTest {
 
     private void killMasterWhileTurnsFlow(Duration failoverBuffer, String scenario) throws Exception {
         // one replica: the killed node is restarted below, and becomes the new master's replica
-        breakMasterWhileTurnsFlow(failoverBuffer, scenario, 1, (redis, master) -> {
+        breakMasterWhileTurnsFlow(failoverBuffer, scenario, 1, false, (redis, master, proxy) -> {
             master.kill();
             return () -> { };
         });
@@ -83,9 +112,15 @@ class RedisSessionStoreSentinelIntegrationTest {
 
     /** Returns the time from the breakage to turns acknowledged on the new master by both stores. */
     private Duration breakMasterWhileTurnsFlow(Duration failoverBuffer, String scenario, int replicaCount,
-            Breakage breakage) throws Exception {
-        try (RedisProcesses redis = new RedisProcesses()) {
-            RedisProcesses.Node master = redis.server();
+            boolean viaProxy, Breakage breakage) throws Exception {
+        int masterPort = RedisProcesses.freePort();
+        try (RedisProcesses redis = new RedisProcesses(); TcpProxy proxy = viaProxy ? new TcpProxy(masterPort) : null) {
+            // behind the proxy the master announces the proxy's port once it is demoted to a replica,
+            // so that Sentinel knows it under one address (the one it monitored)
+            RedisProcesses.Node master = viaProxy
+                    ? redis.serverOn(masterPort, "--replica-announce-port", Integer.toString(proxy.port))
+                    : redis.serverOn(masterPort);
+            int monitoredPort = viaProxy ? proxy.port : master.port;
             List<RedisProcesses.Node> replicas = new java.util.ArrayList<>();
             for (int i = 0; i < replicaCount; i++) {
                 RedisProcesses.Node replica = redis.replica(master);
@@ -94,8 +129,8 @@ class RedisSessionStoreSentinelIntegrationTest {
                         RedisProcesses.command(replica.port, "INFO", "replication")).contains("master_link_status:up"),
                         "the replica to sync");
             }
-            List<RedisProcesses.Node> sentinels = List.of(redis.sentinel(MASTER, master), redis.sentinel(MASTER, master),
-                    redis.sentinel(MASTER, master));
+            List<RedisProcesses.Node> sentinels = List.of(redis.sentinel(MASTER, monitoredPort),
+                    redis.sentinel(MASTER, monitoredPort), redis.sentinel(MASTER, monitoredPort));
             for (RedisProcesses.Node s : sentinels) {
                 RedisProcesses.awaitCondition(Duration.ofSeconds(15),
                         () -> Integer.toString(replicaCount).equals(RedisProcesses.command(s.port, "SENTINEL", "REPLICAS", MASTER))
@@ -117,7 +152,7 @@ class RedisSessionStoreSentinelIntegrationTest {
                 RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> driver.acked.get() >= 300,
                         "turns to flow before the master breaks");
                 long brokenAt = System.nanoTime();
-                Aftermath aftermath = breakage.apply(redis, master);
+                Aftermath aftermath = breakage.apply(redis, master, proxy);
                 RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> replicas.stream().anyMatch(r -> String.valueOf(
                         RedisProcesses.command(r.port, "INFO", "replication")).contains("role:master")),
                         "sentinel to promote a replica");

@@ -11,6 +11,7 @@ import dev.ivbot.StoreBusyException;
 import dev.ivbot.spi.SaveOutcome;
 import dev.ivbot.spi.SessionState;
 import dev.ivbot.spi.SessionState.TurnRecord;
+import dev.ivbot.spi.StoreHealth;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
@@ -77,6 +78,54 @@ class RedisSessionStoreStandaloneIntegrationTest {
             long pttl = adminConnection.sync().pttl(key);
             assertThat(pttl).isPositive().isLessThanOrEqualTo(600_000);
         }
+    }
+
+    @Test
+    void aUserBeyondTheSessionCapLosesTheirLeastRecentlyUsedSessionOnlyAndOthersKeepTheirs() throws Exception {
+        // a 5 s TTL: a session's later uses are recorded at most every TTL/10 = 500 ms
+        RedisSessionStoreOptions options = RedisSessionStoreOptions.builder().maximumSessionsPerUser(3)
+                .ttl(Duration.ofSeconds(5)).build();
+        Duration refresh = RedisSessionStore.indexRefresh(options.ttl());
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String alice = "alice-" + run;
+        String bob = "bob-" + run;
+        try (RedisSessionStore store = store(options); DialogEngine engine = TestEngines.engine(store)) {
+            // bob's session is the oldest of all: a global LRU would take it first
+            engine.chat(ChatRequest.of(bob, "b1", "年假有几天"));
+            for (String sid : List.of("a1", "a2", "a3")) {
+                engine.chat(ChatRequest.of(alice, sid, "年假有几天"));
+            }
+            // a1 used again once its last recorded use is older than the refresh interval, so that
+            // this use is recorded (waiting is the point: nothing to poll for): a2 is now alice's oldest
+            Thread.sleep(refresh.toMillis() + 50);
+            engine.chat(ChatRequest.of(alice, "a1", "那病假呢"));
+            engine.chat(ChatRequest.of(alice, "a4", "年假有几天"));
+            RedisProcesses.awaitCondition(Duration.ofSeconds(5), () -> !exists(alice, "a2"),
+                    "alice's least recently used session to be evicted");
+            assertThat(exists(alice, "a1")).isTrue();
+            assertThat(exists(alice, "a3")).isTrue();
+            assertThat(exists(alice, "a4")).isTrue();
+            assertThat(exists(bob, "b1")).isTrue();
+            assertThat(engine.session(alice, "a2")).isEmpty();
+            assertThat(engine.session(alice, "a1")).get().extracting(SessionState::turns).isEqualTo(2L);
+            assertThat(store.metrics().evictedPerUserCount()).isEqualTo(1);
+            // the index: one sorted set per user, expiring with the sessions
+            String aliceSet = "ivbot:u:{" + DialogEngine.storeSessionId(alice, "a1").substring(0, 16) + "}";
+            assertThat(adminConnection.sync().zrange(aliceSet, 0, -1)).containsExactly(
+                    DialogEngine.storeSessionId(alice, "a3"), DialogEngine.storeSessionId(alice, "a1"),
+                    DialogEngine.storeSessionId(alice, "a4"));
+            assertThat(adminConnection.sync().pttl(aliceSet)).isPositive().isLessThanOrEqualTo(5_000);
+            // a deleted session leaves the index at once, so it costs the user no live session
+            assertThat(store.delete(DialogEngine.storeSessionId(alice, "a3")).toCompletableFuture().join()).isTrue();
+            engine.chat(ChatRequest.of(alice, "a5", "年假有几天"));
+            assertThat(adminConnection.sync().zcard(aliceSet)).isEqualTo(3);
+            assertThat(exists(alice, "a1")).isTrue();
+            assertThat(store.metrics().evictedPerUserCount()).isEqualTo(1);
+        }
+    }
+
+    private static boolean exists(String user, String sid) {
+        return adminConnection.sync().exists(RedisSessionStore.keyOf(DialogEngine.storeSessionId(user, sid))) == 1;
     }
 
     @Test
@@ -277,6 +326,32 @@ class RedisSessionStoreStandaloneIntegrationTest {
                 assertThat(RedisProcesses.command(replica.port, "HGET",
                         RedisSessionStore.keyOf(DialogEngine.storeSessionId("u1", id)), "turns"))
                         .isEqualTo("3");
+            }
+        }
+    }
+
+    @Test
+    void aLostMasterKeepsTheStoreAcceptingUntilTheBufferWindowHasPassedEvenWithNothingBuffered() throws Exception {
+        Duration buffer = Duration.ofSeconds(1);
+        try (RedisProcesses own = new RedisProcesses()) {
+            RedisProcesses.Node node = own.server();
+            try (RedisSessionStore store = RedisSessionStore.builder().uri(node.uri())
+                    .options(RedisSessionStoreOptions.builder().failoverBuffer(buffer).build()).build()) {
+                assertThat(store.health().accepting()).isTrue();
+                node.kill();
+                RedisProcesses.awaitCondition(Duration.ofSeconds(5), () -> !store.health().reachable(),
+                        "the store to notice the lost server");
+                long noticed = System.nanoTime();
+                StoreHealth during = store.health();
+                // no save has arrived: the buffer is empty, and still a failover of up to 1 s is absorbed
+                assertThat(during.bufferedSaves()).isZero();
+                assertThat(during.accepting()).as(during.description()).isTrue();
+                RedisProcesses.awaitCondition(Duration.ofSeconds(5), () -> !store.health().accepting(),
+                        "the outage to outlast the buffer");
+                assertThat(Duration.ofNanos(System.nanoTime() - noticed)).isLessThanOrEqualTo(buffer.plusMillis(500));
+                node.restart();
+                RedisProcesses.awaitCondition(Duration.ofSeconds(10),
+                        () -> store.health().reachable() && store.health().accepting(), "the store to be back");
             }
         }
     }

@@ -6,6 +6,7 @@ import dev.ivbot.Reply;
 import dev.ivbot.redis.RedisSessionStore;
 import dev.ivbot.redis.RedisSessionStoreOptions;
 import dev.ivbot.redis.internal.SaveScript;
+import dev.ivbot.redis.internal.UserSessions;
 import dev.ivbot.spi.SessionStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -51,41 +52,53 @@ public final class RulesRedisBenchmark {
 
     /** Settings of one run. Immutable and thread-safe. */
     public record Config(@Nullable String redisUri, int threads, int sessions, Duration warmup, Duration measure,
-            int redisBenchmarkRequests) {
+            int redisBenchmarkRequests, int replicaAcks) {
 
-        /** 2 s warm-up, 10 s measured, 32 turns in flight, 10,000 sessions, a server of its own. */
+        /**
+         * 2 s warm-up, 10 s measured, 32 turns in flight, 10,000 sessions, a server of its own,
+         * replica acks off.
+         */
         public static Config defaults() {
-            return new Config(null, 32, 10_000, Duration.ofSeconds(2), Duration.ofSeconds(10), 400_000);
+            return new Config(null, 32, 10_000, Duration.ofSeconds(2), Duration.ofSeconds(10), 400_000, 0);
         }
 
         public Config withRedisUri(@Nullable String uri) {
-            return new Config(uri, threads, sessions, warmup, measure, redisBenchmarkRequests);
+            return new Config(uri, threads, sessions, warmup, measure, redisBenchmarkRequests, replicaAcks);
         }
 
         public Config withThreads(int n) {
-            return new Config(redisUri, n, sessions, warmup, measure, redisBenchmarkRequests);
+            return new Config(redisUri, n, sessions, warmup, measure, redisBenchmarkRequests, replicaAcks);
         }
 
         public Config withDurations(Duration warm, Duration measured) {
-            return new Config(redisUri, threads, sessions, warm, measured, redisBenchmarkRequests);
+            return new Config(redisUri, threads, sessions, warm, measured, redisBenchmarkRequests, replicaAcks);
         }
 
         public Config withRedisBenchmarkRequests(int n) {
-            return new Config(redisUri, threads, sessions, warmup, measure, n);
+            return new Config(redisUri, threads, sessions, warmup, measure, n, replicaAcks);
+        }
+
+        /**
+         * Replicas each save waits for ({@code WAIT}); with its own server the benchmark then starts
+         * that many replicas of it. With {@link #redisUri()} the server must have them.
+         */
+        public Config withReplicaAcks(int n) {
+            return new Config(redisUri, threads, sessions, warmup, measure, redisBenchmarkRequests, n);
         }
     }
 
     /** What one run measured. */
     public record Result(long turns, double turnsPerSecond, double p50Millis, double p99Millis, long errors,
-            double redisBenchmarkPerSecond, double ratio) {
+            double redisBenchmarkPerSecond, double ratio, int replicaAcks) {
 
         /** The summary line the CLI prints last. */
         public String line() {
             return String.format(java.util.Locale.ROOT,
-                    "scenario=rules-redis turns_per_s=%.0f p50_ms=%.3f p99_ms=%.3f errors=%d redis_benchmark_per_s=%s ratio=%s",
+                    "scenario=rules-redis turns_per_s=%.0f p50_ms=%.3f p99_ms=%.3f errors=%d redis_benchmark_per_s=%s ratio=%s"
+                            + " replica_acks=%d",
                     turnsPerSecond, p50Millis, p99Millis, errors,
                     Double.isNaN(redisBenchmarkPerSecond) ? "n/a" : String.format(java.util.Locale.ROOT, "%.0f", redisBenchmarkPerSecond),
-                    Double.isNaN(ratio) ? "n/a" : String.format(java.util.Locale.ROOT, "%.2f", ratio));
+                    Double.isNaN(ratio) ? "n/a" : String.format(java.util.Locale.ROOT, "%.2f", ratio), replicaAcks);
         }
     }
 
@@ -104,34 +117,46 @@ public final class RulesRedisBenchmark {
             throws IOException, InterruptedException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(engineFactory, "engineFactory");
-        LocalRedis local = null;
+        List<LocalRedis> local = new ArrayList<>();
         String uri = config.redisUri();
-        if (uri == null) {
-            local = LocalRedis.start();
-            uri = "redis://127.0.0.1:" + local.port;
-            out.println("started redis-server on port " + local.port);
-        }
         try {
+            if (uri == null) {
+                LocalRedis master = LocalRedis.start(null);
+                local.add(master);
+                uri = "redis://127.0.0.1:" + master.port;
+                out.println("started redis-server on port " + master.port);
+                for (int r = 0; r < config.replicaAcks(); r++) {
+                    LocalRedis replica = LocalRedis.start(master.port);
+                    local.add(replica);
+                    replica.awaitSynced();
+                    out.println("started its replica on port " + replica.port);
+                }
+            }
             Result engineResult;
             double loadsPerTurn;
+            double indexPerTurn;
+            // every bench session belongs to one user: a cap below the session count would evict them
             try (RedisSessionStore store = RedisSessionStore.builder().uri(uri)
-                    .options(RedisSessionStoreOptions.builder().replicaAcks(0).build()).build();
+                    .options(RedisSessionStoreOptions.builder().replicaAcks(config.replicaAcks())
+                            .maximumSessionsPerUser(Math.max(config.sessions(),
+                                    RedisSessionStoreOptions.DEFAULT_MAXIMUM_SESSIONS_PER_USER)).build()).build();
                     DialogEngine engine = engineFactory.apply(store)) {
                 engineResult = drive(engine, config, out);
                 out.println("store " + store.metrics());
                 long saves = Math.max(1, store.metrics().savedCount());
                 // loads the near cache did not answer went to Redis as HGETALL
                 loadsPerTurn = Math.max(0, Math.min(1, 1 - (double) store.metrics().nearCacheHitCount() / saves));
+                indexPerTurn = Math.min(1, (double) store.metrics().indexUpdateCount() / saves);
             }
-            double rb = redisBenchmark(uri, config, loadsPerTurn, out);
+            double rb = redisBenchmark(uri, config, loadsPerTurn, indexPerTurn, out);
             double ratio = Double.isNaN(rb) ? Double.NaN : engineResult.turnsPerSecond() / rb;
             Result result = new Result(engineResult.turns(), engineResult.turnsPerSecond(), engineResult.p50Millis(),
-                    engineResult.p99Millis(), engineResult.errors(), rb, ratio);
+                    engineResult.p99Millis(), engineResult.errors(), rb, ratio, config.replicaAcks());
             out.println(result.line());
             return result;
         } finally {
-            if (local != null) {
-                local.close();
+            for (int i = local.size() - 1; i >= 0; i--) {
+                local.get(i).close();
             }
         }
     }
@@ -203,11 +228,12 @@ public final class RulesRedisBenchmark {
         double rate = recorded.get() / (elapsed / 1e9);
         out.printf(java.util.Locale.ROOT, "engine: %d turns in %.1f s, %d in flight (chatAsync), %d sessions%n",
                 recorded.get(), elapsed / 1e9, window, config.sessions());
-        return new Result(recorded.get(), rate, p50, p99, errors.get(), Double.NaN, Double.NaN);
+        return new Result(recorded.get(), rate, p50, p99, errors.get(), Double.NaN, Double.NaN, config.replicaAcks());
     }
 
     /** redis-benchmark: HGETALL of the bench sessions and EVALSHA of the save script, pipelined on one connection. */
-    private static double redisBenchmark(String uri, Config config, double loadsPerTurn, PrintStream out)
+    private static double redisBenchmark(String uri, Config config, double loadsPerTurn, double indexPerTurn,
+            PrintStream out)
             throws IOException, InterruptedException {
         Path tool = onPath("redis-benchmark");
         if (tool == null) {
@@ -229,16 +255,24 @@ public final class RulesRedisBenchmark {
                 "600000", "w.__rand_int__", "sid", "rb", "user", "user-1", "ver", "1", "turns", "1", "intent",
                 "leave_policy", "lang", "zh", "slots", "leave_type=annual", "recent", "1\tleave_policy\t年假有几天\n",
                 "created", "1700000000000", "updated", "1700000000000"));
+        List<String> index = new ArrayList<>(common);
+        // the per-user index script each save is followed by (one user's set, as in the engine run)
+        index.addAll(List.of("-r", Integer.toString(config.sessions()), "EVALSHA", UserSessions.SHA1, "1",
+                "ivbot:u:{rb}", "b__rand_int__", "600000", Integer.toString(Math.max(config.sessions(), 100)), "10000"));
         double h = runTool(hgetall, out);
         double e = runTool(evalsha, out);
-        if (Double.isNaN(h) || Double.isNaN(e)) {
+        double x = runTool(index, out);
+        if (Double.isNaN(h) || Double.isNaN(e) || Double.isNaN(x)) {
             return Double.NaN;
         }
-        // the same commands per turn as the store sent: one EVALSHA, and an HGETALL for the share
-        // of turns whose load was not answered by the near cache
-        double perTurn = 1 / (loadsPerTurn / h + 1 / e);
-        out.printf(java.util.Locale.ROOT, "redis-benchmark: HGETALL %.0f/s, EVALSHA %.0f/s -> %.0f turns/s at %.2f HGETALL"
-                + " per turn (pipeline %s, 1 connection)%n", h, e, perTurn, loadsPerTurn, depth);
+        // the same commands per turn as the store sent: one EVALSHA of the save, the user index's
+        // script for the share of turns that updated it, and an HGETALL for the share of turns
+        // whose load was not answered by the near cache. Not the store's WAIT (one per group of
+        // saves, see ReplicaAcks): its cost is what comparing runs with replica acks 0 and 1 shows
+        double perTurn = 1 / (loadsPerTurn / h + 1 / e + indexPerTurn / x);
+        out.printf(java.util.Locale.ROOT, "redis-benchmark: HGETALL %.0f/s, EVALSHA save %.0f/s, EVALSHA index %.0f/s"
+                + " -> %.0f turns/s at %.2f HGETALL and %.2f index per turn (pipeline %s, 1 connection)%n", h, e, x,
+                perTurn, loadsPerTurn, indexPerTurn, depth);
         out.println("redis-benchmark command: " + String.join(" ", evalsha).replace("\n", "\\n").replace("\t", "\\t"));
         return perTurn;
     }
@@ -278,7 +312,8 @@ public final class RulesRedisBenchmark {
             this.process = process;
         }
 
-        static LocalRedis start() throws IOException, InterruptedException {
+        /** A server, or a replica of the one on {@code replicaOf}. */
+        static LocalRedis start(@Nullable Integer replicaOf) throws IOException, InterruptedException {
             Path server = onPath("redis-server");
             if (server == null) {
                 throw new IOException("redis-server is not on the PATH; install redis-server or pass --redis URI");
@@ -287,8 +322,12 @@ public final class RulesRedisBenchmark {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = s.getLocalPort();
             }
-            Process p = new ProcessBuilder(server.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--protected-mode", "no")
+            List<String> command = new ArrayList<>(List.of(server.toString(), "--port", Integer.toString(port), "--bind",
+                    "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"));
+            if (replicaOf != null) {
+                command.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(replicaOf)));
+            }
+            Process p = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (true) {
@@ -301,6 +340,25 @@ public final class RulesRedisBenchmark {
                     }
                     Thread.sleep(20);
                 }
+            }
+        }
+
+        /** Waits until this replica's link to its master is up (INFO replication over a plain socket). */
+        void awaitSynced() throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (true) {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    s.setSoTimeout(2000);
+                    s.getOutputStream().write("INFO replication\r\nQUIT\r\n".getBytes(StandardCharsets.UTF_8));
+                    String info = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    if (info.contains("master_link_status:up")) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("the replica on port " + port + " did not sync");
+                }
+                Thread.sleep(50);
             }
         }
 

@@ -60,18 +60,21 @@ public final class SaveScript {
     /** EVALSHA, falling back to EVAL (which caches the script) when the server answers NOSCRIPT. */
     public static CompletableFuture<Long> run(StatefulRedisConnection<String, String> connection, String key,
             String[] args) {
-        String[] keys = {key};
-        CompletableFuture<Long> first = connection.async()
-                .<Long>evalsha(SHA1, ScriptOutputType.INTEGER, keys, args).toCompletableFuture();
+        return evalCached(connection, SOURCE, SHA1, ScriptOutputType.INTEGER, new String[] {key}, args);
+    }
+
+    /** EVALSHA of {@code source} (whose SHA-1 is {@code sha1}), EVAL when the server answers NOSCRIPT. */
+    static <T> CompletableFuture<T> evalCached(StatefulRedisConnection<String, String> connection, String source,
+            String sha1, ScriptOutputType type, String[] keys, String[] args) {
+        CompletableFuture<T> first = connection.async().<T>evalsha(sha1, type, keys, args).toCompletableFuture();
         return first.handle((result, error) -> {
             if (error == null) {
                 return CompletableFuture.completedFuture(result);
             }
             if (isNoScript(error)) {
-                return connection.async().<Long>eval(SOURCE, ScriptOutputType.INTEGER, keys, args)
-                        .toCompletableFuture();
+                return connection.async().<T>eval(source, type, keys, args).toCompletableFuture();
             }
-            return CompletableFuture.<Long>failedFuture(error);
+            return CompletableFuture.<T>failedFuture(error);
         }).thenCompose(f -> f);
     }
 
@@ -80,7 +83,7 @@ public final class SaveScript {
         return e instanceof RedisNoScriptException || (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT"));
     }
 
-    private static String sha1(String text) {
+    static String sha1(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * commands just time out, and after the freeze the old master takes writes until Sentinel demotes
  * it, writes that its resync then discards. So every check interval this backend asks a sentinel
  * for the master's run id, and when it differs from the one its connection reaches, it connects
- * again (through Sentinel, so to the new master) and closes the old connection: its commands in
- * flight fail and go to the store's buffer, which replays them on the new master.
+ * to the address that sentinel names and closes the old connection: its commands in flight fail
+ * and go to the store's buffer, which replays them on the new master. (That connection's own
+ * reconnects then go to the same address; a later move is again this check's.)
  *
  * <p>Thread-safe.
  */
@@ -43,8 +44,9 @@ public final class SentinelBackend implements Backend {
     private volatile long staleSinceNanos;
     private volatile boolean closed;
 
+    /** {@code address} ({@code ip:port} as Sentinel names it) is null until a check has matched it. */
     private record Connected(StatefulRedisConnection<String, String> connection,
-            CompletableFuture<StatefulRedisConnection<String, String>> ready, String runId) {}
+            CompletableFuture<StatefulRedisConnection<String, String>> ready, String runId, @Nullable String address) {}
 
     /** Connects through {@code uri}'s sentinels; the backend owns {@code client} and {@code resources}. */
     public SentinelBackend(RedisClient client, ClientResources resources, RedisURI uri, Duration checkInterval) {
@@ -63,9 +65,29 @@ public final class SentinelBackend implements Backend {
     }
 
     private Connected connect() {
-        StatefulRedisConnection<String, String> c = client.connect(StringCodec.UTF8, uri);
+        return connect(uri, null);
+    }
+
+    /**
+     * The master at the address a sentinel just named, with the URI's credentials, database and
+     * timeouts. Not through the sentinels again: Lettuce asks the first sentinel that answers, and
+     * the failover's leader names the old master until it has reconfigured every replica (a
+     * second or more after the others switched), so a lookup then could lead back into the
+     * partition and hang there for the connect timeout.
+     */
+    private Connected connect(String host, int port) {
+        RedisURI direct = RedisURI.builder().withHost(host).withPort(port).withAuthentication(uri)
+                .withSsl(uri).withDatabase(uri.getDatabase()).withTimeout(uri.getTimeout()).build();
+        if (uri.getClientName() != null) {
+            direct.setClientName(uri.getClientName());
+        }
+        return connect(direct, host + ":" + port);
+    }
+
+    private Connected connect(RedisURI target, @Nullable String address) {
+        StatefulRedisConnection<String, String> c = client.connect(StringCodec.UTF8, target);
         try {
-            return new Connected(c, CompletableFuture.completedFuture(c), runId(c));
+            return new Connected(c, CompletableFuture.completedFuture(c), runId(c), address);
         } catch (RuntimeException e) {
             c.closeAsync();
             throw e;
@@ -94,23 +116,44 @@ public final class SentinelBackend implements Backend {
             }
             Map<String, String> master = s.sync().master(masterId);
             String named = master.getOrDefault("runid", "");
+            String ip = master.get("ip");
+            String port = master.get("port");
+            String namedAddress = ip == null || port == null ? null : ip + ":" + port;
             Connected c = current.get();
-            if (named.isEmpty() || named.equals(c.runId())) {
+            if (named.equals(c.runId())) {
+                staleSinceNanos = 0;
+                if (c.address() == null && namedAddress != null) {
+                    // the first connection went through the sentinels: now its address is known too
+                    current.compareAndSet(c, new Connected(c.connection(), c.ready(), c.runId(), namedAddress));
+                }
+                return;
+            }
+            // right after a switch Sentinel names the new master's address but not yet its run id,
+            // which it learns from the master's INFO, 3-4 s later (measured): the address is
+            // enough to move, and connect() checks that it reaches a master
+            boolean moved = !named.isEmpty()
+                    || (namedAddress != null && c.address() != null && !namedAddress.equals(c.address()));
+            if (!moved) {
                 staleSinceNanos = 0;
                 return;
             }
             if (staleSinceNanos == 0) {
                 staleSinceNanos = System.nanoTime();
             }
-            LOG.info("sentinel names master {} ({}:{}), the store's connection reaches {}: reconnecting", named,
-                    master.get("ip"), master.get("port"), c.runId());
-            Connected next = connect();
-            if (!next.runId().equals(named)) {
+            LOG.info("sentinel names master {} at {}, the store's connection reaches {} at {}: reconnecting",
+                    named.isEmpty() ? "(run id not yet known)" : named, namedAddress, c.runId(), c.address());
+            Connected next = namedAddress != null ? connect(ip, Integer.parseInt(port)) : connect();
+            if (!named.isEmpty() && !next.runId().equals(named)) {
                 // Sentinel changed its mind in between; the next check settles it
                 LOG.debug("reached {} instead of {}", next.runId(), named);
             }
+            if (namedAddress != null && !isMaster(next.connection())) {
+                LOG.debug("{} is not a master yet; the next check settles it", namedAddress);
+                next.connection().closeAsync();
+                return;
+            }
             if (current.compareAndSet(c, next)) {
-                staleSinceNanos = next.runId().equals(named) ? 0 : staleSinceNanos;
+                staleSinceNanos = named.isEmpty() || next.runId().equals(named) ? 0 : staleSinceNanos;
                 // its commands in flight fail now and are replayed on the new master by the store
                 c.connection().closeAsync();
             } else {
@@ -119,6 +162,10 @@ public final class SentinelBackend implements Backend {
         } catch (RuntimeException e) {
             LOG.debug("sentinel check failed: {}", e.toString());
         }
+    }
+
+    private static boolean isMaster(StatefulRedisConnection<String, String> c) {
+        return c.sync().info("replication").contains("role:master");
     }
 
     @Override
