@@ -40,9 +40,12 @@ import org.jspecify.annotations.Nullable;
  * Builds a model version from a knowledge base: a classification head per language over the frozen
  * bge-small encoder (Chinese: bge-small-zh-v1.5, English: bge-small-en-v1.5, both int8 ONNX from
  * the classpath) plus character/word n-gram features, with an out-of-scope class trained on a
- * bundled set of off-topic questions. Temperature and an out-of-scope bias are chosen on a dev
- * split of the KB's examples (plus an optional dev file), scored with the KB's threshold and clarify
- * margin; the final head is then retrained on every example. Seconds on a CPU, no GPU.
+ * bundled set of off-topic questions, and the embeddings of the KB's examples as nearest-example
+ * anchors. An intent with few examples also learns from its title, its answers and its examples in
+ * the other language. Temperature, an out-of-scope bias and the anchor weight are chosen on
+ * held-out scores (cross-validation for a small KB, one held-out split for a large one, plus an
+ * optional dev file) with the KB's threshold and clarify margin; the final head is then trained on
+ * every example. Seconds on a CPU, no GPU (docs/onnx.md).
  *
  * <pre>{@code
  * TrainingReport report = ModelTrainer.builder().progress(System.out).build()
@@ -60,6 +63,16 @@ public final class ModelTrainer {
     static final int MAX_TOKENS = 64;
     private static final double[] TEMPERATURES = {0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0};
     private static final double[] OOS_BIASES = {-3, -2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2};
+    private static final double[] ANCHOR_WEIGHTS = {0, 5, 10, 20, 40};
+    /**
+     * An intent with fewer examples than this in a language also learns, in that language's head,
+     * from its title, its answers' sentences and its examples in the other language.
+     */
+    static final int BORROW_BELOW = 15;
+    /** Folds of the calibration's cross-validation: at 5 examples per intent, leave one out per intent. */
+    static final int CV_FOLDS = 5;
+    /** Above this many utterances of one language (examples and off-topic lines), one held-out split calibrates: cross-validation pays where examples are few, and would multiply the training time of a large KB. */
+    static final int CV_LIMIT = 500;
     /**
      * Above this many training utterances in one language, the head trains on the large-data
      * schedule ({@link #LARGE_EPOCHS} epochs at {@link #LARGE_LEARNING_RATE}) unless the builder set
@@ -84,8 +97,14 @@ public final class ModelTrainer {
     private final List<LabeledText> devSet;
     private final LinearHead.Options headOptions;
     private final boolean scheduleSet;
+    private final boolean crossLingual;
+    private final boolean titles;
+    private final boolean answers;
 
     private ModelTrainer(Builder b) {
+        this.answers = b.answers;
+        this.crossLingual = b.crossLingual;
+        this.titles = b.titles;
         this.model = b.model;
         this.progress = b.progress;
         this.devFraction = b.devFraction;
@@ -203,120 +222,251 @@ public final class ModelTrainer {
         int oos = labels.size();
         List<String> classes = new ArrayList<>(labels);
         classes.add(HeadBundle.OOS);
-        List<Example> train = new ArrayList<>();
-        List<Example> dev = new ArrayList<>();
-        // a large enough external dev set calibrates alone: the KB keeps every example and one head is trained
-        int intentsHere = 0;
-        for (String label : labels) {
-            intentsHere += kb.intents().get(label).examples(language).isEmpty() ? 0 : 1;
-        }
-        boolean externalDev = intentsHere > 0 && countExternal(language) >= DEV_LINES_PER_INTENT * intentsHere;
+        // own: this language's examples and the off-topic background, which the folds hold out in turn;
+        // extra: always trained on, never held out (the other language's examples, the intent titles)
+        List<Example> own = new ArrayList<>();
+        List<Example> extra = new ArrayList<>();
+        Language otherLanguage = language == Language.ZH ? Language.EN : Language.ZH;
         for (int c = 0; c < labels.size(); c++) {
             Intent intent = kb.intents().get(labels.get(c));
-            if (externalDev) {
-                for (String t : intent.examples(language)) {
-                    train.add(new Example(TextNormalizer.normalize(t), c));
+            for (String t : intent.examples(language)) {
+                own.add(new Example(TextNormalizer.normalize(t), c));
+            }
+            if (intent.examples(language).size() >= BORROW_BELOW) {
+                continue; // enough of its own: borrowing would only lengthen training
+            }
+            if (crossLingual) {
+                for (String t : intent.examples(otherLanguage)) {
+                    extra.add(new Example(TextNormalizer.normalize(t), c));
                 }
-            } else {
-                split(intent.examples(language), c, random, train, dev);
+            }
+            if (titles) {
+                extra.add(new Example(TextNormalizer.normalize(intent.title().in(language)), c));
+            }
+            if (answers) {
+                for (dev.ivbot.kb.AnswerVariant a : intent.answers()) {
+                    for (Language l : crossLingual ? Language.values() : new Language[] {language}) {
+                        for (String sentence : a.text().in(l).split("[。！？；!?;\\n]|\\. ")) {
+                            String n = TextNormalizer.normalize(sentence);
+                            if (n.length() >= 4 && !n.contains("{")) {
+                                extra.add(new Example(n, c));
+                            }
+                        }
+                    }
+                }
             }
         }
-        split(Resources.lines("/dev/ivbot/onnx/oos-" + language.code() + ".txt"), oos, random, train, dev);
+        for (String t : Resources.lines("/dev/ivbot/onnx/oos-" + language.code() + ".txt")) {
+            own.add(new Example(TextNormalizer.normalize(t), oos));
+        }
+        List<Example> external = new ArrayList<>();
         for (LabeledText t : devSet) {
             if (t.language() == language) {
                 int label = t.outOfScope() ? oos : labels.indexOf(t.intent());
                 if (label >= 0) {
-                    dev.add(new Example(TextNormalizer.normalize(t.text()), label));
+                    external.add(new Example(TextNormalizer.normalize(t.text()), label));
                 }
             }
         }
+        int intentsHere = 0;
+        for (String label : labels) {
+            intentsHere += kb.intents().get(label).examples(language).isEmpty() ? 0 : 1;
+        }
+        // a large enough external dev set calibrates alone: the KB keeps every example and one head is trained
+        boolean externalDev = intentsHere > 0 && external.size() >= DEV_LINES_PER_INTENT * intentsHere;
+        int folds = externalDev ? 0 : own.size() > CV_LIMIT ? 1 : CV_FOLDS;
+        int[] fold = assignFolds(own, classes.size(), folds, random);
+
         Augmenter augmenter = new Augmenter(kb);
-        List<Example> augmentedTrain = augment(train, augmenter, oos, random);
+        Map<Example, List<String>> variants = new HashMap<>();
+        for (Example e : own) {
+            variants.computeIfAbsent(e, k -> variantsOf(k, augmenter, oos, random));
+        }
+        for (Example e : extra) {
+            variants.computeIfAbsent(e, k -> variantsOf(k, augmenter, oos, random));
+        }
+        List<Example> everything = new ArrayList<>(own);
+        everything.addAll(extra);
+        List<Example> finalTrain = withVariants(everything, variants);
         progress.printf("[%s] %d training utterances (%d from the KB and off-topic list, the rest augmented), "
-                + "%d dev%s%n", language.code(), augmentedTrain.size(), train.size(), dev.size(),
-                externalDev ? " (all from --dev: one head on every KB example)" : "");
+                + "%s%n", language.code(), finalTrain.size(), everything.size(), externalDev
+                        ? external.size() + " dev lines from --dev (one head on every KB example)"
+                        : folds == 1 ? "one held-out split for calibration" : folds + "-fold calibration");
 
         Map<String, float[]> cache = new HashMap<>();
         long embedStart = System.nanoTime();
-        embedAll(encoder, augmentedTrain, cache, language);
-        embedAll(encoder, dev, cache, language);
+        embedAll(encoder, finalTrain, cache, language);
+        embedAll(encoder, external, cache, language);
         progress.printf(java.util.Locale.ROOT, "[%s] encoded %d texts in %.1f s%n", language.code(), cache.size(),
                 (System.nanoTime() - embedStart) / 1e9);
-        long headStart = System.nanoTime();
-        HeadBundle trial = fit(augmentedTrain, classes, cache);
-        double headSeconds = (System.nanoTime() - headStart) / 1e9;
 
-        // calibration: pick the temperature and out-of-scope bias that the engine's policy likes best
-        List<double[]> devLogits = new ArrayList<>();
-        List<String> expected = new ArrayList<>();
-        for (Example e : dev) {
-            devLogits.add(trial.logits(cache.get(e.text), e.text));
-            expected.add(e.label == oos ? LabeledText.OOS : labels.get(e.label));
-        }
-        double threshold = kb.settings().confidenceThreshold();
-        double margin = kb.settings().clarifyMargin();
-        Scoring.Figures best = null;
-        double bestT = 1;
-        double bestBias = 0;
-        double bestScore = Double.NEGATIVE_INFINITY;
-        for (double t : TEMPERATURES) {
-            for (double bias : OOS_BIASES) {
-                List<@Nullable String> answered = new ArrayList<>();
-                for (double[] z : devLogits) {
-                    Classification c = rank(trial.probabilities(z, t, bias), labels);
-                    answered.add(Scoring.answered(c, threshold, margin));
-                }
-                Scoring.Figures f = Scoring.figures(expected, answered, LabeledText.OOS);
-                // in-scope accuracy first, then OOS recall; a false fallback is worse than a missed OOS
-                double score = f.accuracy() + 0.5 * f.oosRecall() - 2 * Math.max(0, f.falseFallback() - 0.02)
-                        - 0.001 * Math.abs(Math.log(t)) - 0.0005 * Math.abs(bias);
-                if (score > bestScore) {
-                    bestScore = score;
-                    best = f;
-                    bestT = t;
-                    bestBias = bias;
-                }
+        // calibration data: every own example scored by a head that did not train on it (out of fold),
+        // plus the external dev lines scored by the last fold's head
+        long headStart = System.nanoTime();
+        List<Example> scored = new ArrayList<>();
+        List<double[]> scoredHead = new ArrayList<>();
+        List<double[]> scoredSim = new ArrayList<>();
+        HeadBundle full = null;
+        for (int f = 0; f < Math.max(folds, 1); f++) {
+            List<Example> trainF = new ArrayList<>();
+            List<Example> heldF = new ArrayList<>();
+            for (int i = 0; i < own.size(); i++) {
+                (folds > 0 && fold[i] == f ? heldF : trainF).add(own.get(i));
+            }
+            trainF.addAll(extra);
+            checkNotCancelled();
+            HeadBundle head = fit(withVariants(trainF, variants), classes, cache).withAnchors(anchors(trainF, oos, cache), 1);
+            if (folds == 0) {
+                full = head;
+            }
+            if (f == Math.max(folds, 1) - 1) {
+                heldF.addAll(external);
+            }
+            for (Example e : heldF) {
+                float[] embedding = cache.get(e.text);
+                scored.add(e);
+                scoredHead.add(head.headLogits(embedding, e.text));
+                scoredSim.add(head.anchorSimilarities(embedding));
             }
         }
-        progress.printf(java.util.Locale.ROOT, "[%s] dev: accuracy=%.4f oos_recall=%.4f false_fallback=%.4f "
-                + "macro_f1=%.4f (temperature %.2f, oos bias %.1f)%n", language.code(), best.accuracy(),
-                best.oosRecall(), best.falseFallback(), best.macroF1(), bestT, bestBias);
+        Calibration cal = calibrate(scored, scoredHead, scoredSim, labels, oos, kb.settings());
+        Scoring.Figures best = cal.figures();
+        progress.printf(java.util.Locale.ROOT, "[%s] calibration (%d questions): accuracy=%.4f oos_recall=%.4f "
+                + "false_fallback=%.4f macro_f1=%.4f (temperature %.2f, oos bias %.1f, anchor weight %.0f)%n",
+                language.code(), scored.size(), best.accuracy(), best.oosRecall(), best.falseFallback(),
+                best.macroF1(), cal.temperature(), cal.oosBias(), cal.anchorWeight());
 
+        HeadBundle bundle = full != null ? full
+                : fit(finalTrain, classes, cache).withAnchors(anchors(everything, oos, cache), 1);
+        bundle = bundle.withCalibration(cal.temperature(), cal.oosBias()).withAnchors(bundle.anchors(),
+                cal.anchorWeight());
+        double headSeconds = (System.nanoTime() - headStart) / 1e9;
+        progress.printf(java.util.Locale.ROOT, "[%s] heads trained in %.1f s%n", language.code(), headSeconds);
+        List<LabeledText> gate = new ArrayList<>();
         if (externalDev) {
-            progress.printf(java.util.Locale.ROOT, "[%s] head trained in %.1f s%n", language.code(), headSeconds);
-            List<LabeledText> gate = new ArrayList<>();
             for (LabeledText t : devSet) {
                 if (t.language() == language) {
                     gate.add(t);
                 }
             }
-            TrainingReport.DevMetrics metrics = new TrainingReport.DevMetrics(best.accuracy(), best.oosRecall(),
-                    best.falseFallback(), best.macroF1(), bestT, bestBias, best.inScope(), best.outOfScope());
-            return new LanguageResult(trial.withCalibration(bestT, bestBias), metrics, gate, augmentedTrain.size(),
-                    headSeconds);
-        }
-
-        // the final head learns from every example; the dev split only chose the calibration
-        List<Example> all = new ArrayList<>(train);
-        for (Example e : dev) {
-            if (e.text != null) {
-                all.add(e);
+        } else {
+            for (int i = 0; i < own.size(); i++) {
+                if (fold[i] == 0) {
+                    Example e = own.get(i);
+                    gate.add(new LabeledText(e.text, e.label == oos ? LabeledText.OOS : labels.get(e.label), language));
+                }
             }
         }
-        List<Example> kbDev = new ArrayList<>(dev.subList(0, dev.size() - countExternal(language)));
-        List<Example> finalTrain = augment(all.subList(0, train.size() + kbDev.size()), augmenter, oos, random);
-        embedAll(encoder, finalTrain, cache, language);
-        headStart = System.nanoTime();
-        HeadBundle bundle = fit(finalTrain, classes, cache).withCalibration(bestT, bestBias);
-        headSeconds += (System.nanoTime() - headStart) / 1e9;
-        progress.printf(java.util.Locale.ROOT, "[%s] heads trained in %.1f s%n", language.code(), headSeconds);
-        List<LabeledText> gate = new ArrayList<>();
-        for (Example e : kbDev) {
-            gate.add(new LabeledText(e.text, e.label == oos ? LabeledText.OOS : labels.get(e.label), language));
-        }
         TrainingReport.DevMetrics metrics = new TrainingReport.DevMetrics(best.accuracy(), best.oosRecall(),
-                best.falseFallback(), best.macroF1(), bestT, bestBias, best.inScope(), best.outOfScope());
+                best.falseFallback(), best.macroF1(), cal.temperature(), cal.oosBias(), best.inScope(),
+                best.outOfScope());
         return new LanguageResult(bundle, metrics, gate, finalTrain.size(), headSeconds);
+    }
+
+    private record Calibration(double temperature, double oosBias, double anchorWeight, Scoring.Figures figures) {}
+
+    /** The temperature, out-of-scope bias and anchor weight that the engine's policy likes best on held-out scores. */
+    private static Calibration calibrate(List<Example> scored, List<double[]> head, List<double[]> sim,
+            List<String> labels, int oos, KnowledgeBase.Settings settings) {
+        List<String> expected = new ArrayList<>();
+        for (Example e : scored) {
+            expected.add(e.label == oos ? LabeledText.OOS : labels.get(e.label));
+        }
+        double threshold = settings.confidenceThreshold();
+        double margin = settings.clarifyMargin();
+        Calibration best = null;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (double aw : ANCHOR_WEIGHTS) {
+            List<double[]> logits = new ArrayList<>();
+            for (int i = 0; i < head.size(); i++) {
+                double[] z = head.get(i).clone();
+                double[] s = sim.get(i);
+                for (int c = 0; c < z.length; c++) {
+                    z[c] += aw * s[c];
+                }
+                logits.add(z);
+            }
+            for (double t : TEMPERATURES) {
+                for (double bias : OOS_BIASES) {
+                    List<@Nullable String> answered = new ArrayList<>();
+                    for (double[] z : logits) {
+                        double[] p = z.clone();
+                        p[oos] += bias;
+                        answered.add(Scoring.answered(rank(LinearHead.softmax(p, t), labels), threshold, margin));
+                    }
+                    Scoring.Figures f = Scoring.figures(expected, answered, LabeledText.OOS);
+                    // in-scope accuracy first, then OOS recall; a false fallback is worse than a missed OOS
+                    double score = f.accuracy() + 0.5 * f.oosRecall() - 2 * Math.max(0, f.falseFallback() - 0.02)
+                            - 0.001 * Math.abs(Math.log(t)) - 0.0005 * Math.abs(bias) - 0.0002 * aw;
+                    if (score > bestScore) {
+                        bestScore = score;
+                        best = new Calibration(t, bias, aw, f);
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Stratified folds: each class's examples shuffled and dealt round-robin, so that every fold
+     * holds out about the same share of every intent. One fold: the old single held-out split
+     * ({@code devFraction} of each class with at least 5 examples, the rest never held out: -1).
+     */
+    private int[] assignFolds(List<Example> own, int classCount, int folds, Random random) {
+        int[] fold = new int[own.size()];
+        java.util.Arrays.fill(fold, -1);
+        if (folds == 0) {
+            return fold;
+        }
+        List<List<Integer>> byClass = new ArrayList<>();
+        for (int c = 0; c < classCount; c++) {
+            byClass.add(new ArrayList<>());
+        }
+        for (int i = 0; i < own.size(); i++) {
+            byClass.get(own.get(i).label).add(i);
+        }
+        for (List<Integer> members : byClass) {
+            Collections.shuffle(members, random);
+            int nDev = members.size() < 5 ? 0 : (int) Math.round(members.size() * devFraction);
+            for (int k = 0; k < members.size(); k++) {
+                fold[members.get(k)] = folds == 1 ? (k < nDev ? 0 : -1) : k % folds;
+            }
+        }
+        return fold;
+    }
+
+    private List<String> variantsOf(Example e, Augmenter augmenter, int oos, Random random) {
+        return augmentPerExample == 0 || e.label == oos ? List.of()
+                : augmenter.variants(e.text, e.label, augmentPerExample, random);
+    }
+
+    private static List<Example> withVariants(List<Example> examples, Map<Example, List<String>> variants) {
+        List<Example> out = new ArrayList<>(examples);
+        for (Example e : examples) {
+            for (String v : variants.getOrDefault(e, List.of())) {
+                out.add(new Example(v, e.label));
+            }
+        }
+        return out;
+    }
+
+    /** The KB's own examples (not the augmented variants) as anchors; never the off-topic lines. */
+    private static HeadBundle.Anchors anchors(List<Example> examples, int oos, Map<String, float[]> cache) {
+        List<float[]> vectors = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Example e : examples) {
+            if (e.label != oos && seen.add(e.label + "\u0000" + e.text)) {
+                vectors.add(cache.get(e.text));
+                labels.add(e.label);
+            }
+        }
+        int[] l = new int[labels.size()];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = labels.get(i);
+        }
+        return new HeadBundle.Anchors(vectors.toArray(new float[0][]), l);
     }
 
     private int countExternal(Language language) {
@@ -327,32 +477,6 @@ public final class ModelTrainer {
             }
         }
         return n;
-    }
-
-    private void split(List<String> texts, int label, Random random, List<Example> train, List<Example> dev) {
-        List<String> shuffled = new ArrayList<>();
-        for (String t : texts) {
-            shuffled.add(TextNormalizer.normalize(t));
-        }
-        Collections.shuffle(shuffled, random);
-        int nDev = texts.size() < 5 ? 0 : (int) Math.round(texts.size() * devFraction);
-        for (int i = 0; i < shuffled.size(); i++) {
-            (i < nDev ? dev : train).add(new Example(shuffled.get(i), label));
-        }
-    }
-
-    private List<Example> augment(List<Example> examples, Augmenter augmenter, int oos, Random random) {
-        List<Example> out = new ArrayList<>(examples);
-        if (augmentPerExample > 0) {
-            for (Example e : examples) {
-                if (e.label != oos) {
-                    for (String v : augmenter.variants(e.text, e.label, augmentPerExample, random)) {
-                        out.add(new Example(v, e.label));
-                    }
-                }
-            }
-        }
-        return out;
     }
 
     private void embedAll(Encoder encoder, List<Example> examples, Map<String, float[]> cache, Language language)
@@ -451,8 +575,37 @@ public final class ModelTrainer {
         private double learningRate = LinearHead.Options.DEFAULT.learningRate();
         private double weightDecay = LinearHead.Options.DEFAULT.weightDecay();
         private boolean scheduleSet;
+        private boolean crossLingual = true;
+        private boolean titles = true;
+        private boolean answers = true;
 
         private Builder() {}
+
+        /**
+         * Whether each language's head also trains on the other language's examples of the same
+         * intent (the Chinese encoder reads English too); default true.
+         */
+        public Builder crossLingual(boolean crossLingual) {
+            this.crossLingual = crossLingual;
+            return this;
+        }
+
+        /**
+         * Whether the sentences of each intent's answers count as examples of it (they name what
+         * the intent is about: "股票" in the salary answer, "shuttle" in the allowances one); default
+         * true. Answers are read when a version is trained: an edit of an answer alone is served at
+         * once and does not retrain (it leaves {@link KnowledgeBase#trainingFingerprint()} as it is).
+         */
+        public Builder answersAsExamples(boolean answers) {
+            this.answers = answers;
+            return this;
+        }
+
+        /** Whether each intent's title counts as one more example; default true. */
+        public Builder titlesAsExamples(boolean titles) {
+            this.titles = titles;
+            return this;
+        }
 
         /** The model's folder name in the repository; default {@value ModelRepository#DEFAULT_MODEL}. */
         public Builder model(String model) {

@@ -22,20 +22,50 @@ import java.util.Map;
 public final class HeadBundle {
     public static final String OOS = "__oos__";
     private static final int MAGIC = 0x49564844; // "IVHD"
-    private static final int FORMAT = 1;
+    /** Format 2 adds the anchors; format 1 files (no anchors) still load. */
+    private static final int FORMAT = 2;
 
     private final List<String> classes;
     private final TextFeatures features;
     private final LinearHead head;
     private final double temperature;
     private final double oosBias;
+    private final Anchors anchors;
+    private final double anchorWeight;
+
+    /**
+     * Embeddings of the KB's own examples (unit length), each with its class: a question's cosine
+     * similarity to the nearest example of each intent is added to that intent's logit, times the
+     * anchor weight. With a handful of examples per intent the nearest example is a stronger signal
+     * than a linear head fitted to them.
+     */
+    public record Anchors(float[][] vectors, int[] labels) {
+        public static final Anchors NONE = new Anchors(new float[0][], new int[0]);
+
+        public Anchors {
+            if (vectors.length != labels.length) {
+                throw new IllegalArgumentException(vectors.length + " anchors, " + labels.length + " labels");
+            }
+        }
+
+        public boolean isEmpty() {
+            return labels.length == 0;
+        }
+    }
 
     public HeadBundle(List<String> classes, TextFeatures features, LinearHead head, double temperature, double oosBias) {
+        this(classes, features, head, temperature, oosBias, Anchors.NONE, 0);
+    }
+
+    public HeadBundle(List<String> classes, TextFeatures features, LinearHead head, double temperature, double oosBias,
+            Anchors anchors, double anchorWeight) {
         this.classes = List.copyOf(classes);
         this.features = features;
         this.head = head;
         this.temperature = temperature;
         this.oosBias = oosBias;
+        this.anchors = anchors;
+        this.anchorWeight = anchorWeight;
     }
 
     public List<String> classes() {
@@ -58,13 +88,62 @@ public final class HeadBundle {
         return oosBias;
     }
 
-    public HeadBundle withCalibration(double temperature, double oosBias) {
-        return new HeadBundle(classes, features, head, temperature, oosBias);
+    public double anchorWeight() {
+        return anchorWeight;
     }
 
-    /** Raw logits before calibration. */
+    public Anchors anchors() {
+        return anchors;
+    }
+
+    public HeadBundle withCalibration(double temperature, double oosBias) {
+        return new HeadBundle(classes, features, head, temperature, oosBias, anchors, anchorWeight);
+    }
+
+    public HeadBundle withAnchors(Anchors newAnchors, double weight) {
+        return new HeadBundle(classes, features, head, temperature, oosBias, newAnchors, weight);
+    }
+
+    /** Raw logits before calibration: the head's, plus the weighted nearest-anchor similarities. */
     public double[] logits(float[] embedding, String normalized) {
+        double[] z = headLogits(embedding, normalized);
+        if (anchorWeight != 0 && !anchors.isEmpty()) {
+            double[] sim = anchorSimilarities(embedding);
+            for (int c = 0; c < z.length; c++) {
+                z[c] += anchorWeight * sim[c];
+            }
+        }
+        return z;
+    }
+
+    /** The linear head's logits alone. */
+    public double[] headLogits(float[] embedding, String normalized) {
         return head.logits(embedding, features.vector(normalized));
+    }
+
+    /**
+     * Per class, the cosine similarity of {@code embedding} (unit length) to its nearest anchor; 0
+     * for a class without anchors (the out-of-scope class: its logit is what the others are
+     * measured against).
+     */
+    public double[] anchorSimilarities(float[] embedding) {
+        double[] best = new double[classes.size()];
+        boolean[] seen = new boolean[classes.size()];
+        float[][] v = anchors.vectors();
+        int[] labels = anchors.labels();
+        for (int i = 0; i < labels.length; i++) {
+            float[] a = v[i];
+            double dot = 0;
+            for (int d = 0; d < a.length; d++) {
+                dot += a[d] * embedding[d];
+            }
+            int c = labels[i];
+            if (!seen[c] || dot > best[c]) {
+                best[c] = dot;
+                seen[c] = true;
+            }
+        }
+        return best;
     }
 
     /** Calibrated probabilities over {@link #classes()} from raw logits. */
@@ -98,6 +177,16 @@ public final class HeadBundle {
             out.writeFloat(idf[e.getValue()]);
         }
         head.write(out);
+        out.writeDouble(anchorWeight);
+        out.writeInt(anchors.labels().length);
+        int dim = anchors.isEmpty() ? 0 : anchors.vectors()[0].length;
+        out.writeInt(dim);
+        for (int i = 0; i < anchors.labels().length; i++) {
+            out.writeInt(anchors.labels()[i]);
+            for (float x : anchors.vectors()[i]) {
+                out.writeFloat(x);
+            }
+        }
         out.flush();
     }
 
@@ -107,7 +196,7 @@ public final class HeadBundle {
             throw new IOException("not an ivbot head file");
         }
         int format = in.readInt();
-        if (format != FORMAT) {
+        if (format != 1 && format != FORMAT) {
             throw new IOException("head format " + format + " is not supported (expected " + FORMAT + ")");
         }
         int n = in.readInt();
@@ -137,6 +226,28 @@ public final class HeadBundle {
         if (!(temperature > 0)) {
             throw new IOException("corrupt head: temperature " + temperature);
         }
-        return new HeadBundle(classes, new TextFeatures(vocab, idf), head, temperature, oosBias);
+        Anchors anchors = Anchors.NONE;
+        double anchorWeight = 0;
+        if (format >= 2) {
+            anchorWeight = in.readDouble();
+            int count = in.readInt();
+            int dim = in.readInt();
+            if (count < 0 || dim < 0 || (long) count * dim > 100_000_000L) {
+                throw new IOException("corrupt head: " + count + " anchors of " + dim + " dimensions");
+            }
+            float[][] vectors = new float[count][dim];
+            int[] labels = new int[count];
+            for (int i = 0; i < count; i++) {
+                labels[i] = in.readInt();
+                if (labels[i] < 0 || labels[i] >= n) {
+                    throw new IOException("corrupt head: anchor class " + labels[i]);
+                }
+                for (int d = 0; d < dim; d++) {
+                    vectors[i][d] = in.readFloat();
+                }
+            }
+            anchors = new Anchors(vectors, labels);
+        }
+        return new HeadBundle(classes, new TextFeatures(vocab, idf), head, temperature, oosBias, anchors, anchorWeight);
     }
 }

@@ -323,7 +323,10 @@ public final class RulesRedisBenchmark {
                 port = s.getLocalPort();
             }
             List<String> command = new ArrayList<>(List.of(server.toString(), "--port", Integer.toString(port), "--bind",
-                    "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no"));
+                    "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "no",
+                    // a full resync writes no RDB file: nothing lands in the working directory
+                    "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0", "--repl-diskless-load",
+                    "on-empty-db"));
             if (replicaOf != null) {
                 command.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(replicaOf)));
             }
