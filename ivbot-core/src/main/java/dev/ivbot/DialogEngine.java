@@ -117,6 +117,7 @@ public final class DialogEngine implements AutoCloseable {
     private final ListenerDispatcher listeners;
     private final EngineMetrics metrics;
     private final long cacheSize;
+    private final ContextReading contextReading;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DialogEngine(Builder b, Runtime runtime) {
@@ -138,6 +139,7 @@ public final class DialogEngine implements AutoCloseable {
                 b.failureMinimumTurns, alarm::onCrossing), new FailureRateMonitor(b.clock, b.failureWindow,
                 b.failureThreshold, b.failureMinimumTurns, (raised, rate, turns) -> { }));
         this.cacheSize = b.cacheSize;
+        this.contextReading = b.contextReading;
         this.runtime = runtime;
     }
 
@@ -538,8 +540,7 @@ public final class DialogEngine implements AutoCloseable {
         if (turn.classified == null) {
             turn.classified = classify(turn, context);
         }
-        return turn.classified.thenApply(alone -> {
-            Decision d = inContext(turn, context, alone);
+        return turn.classified.thenCompose(alone -> inContext(turn, context, alone)).thenApply(d -> {
             // a low-confidence turn that names a slot value is most likely about the current topic
             if (d.intent() == null && d.reason() != FallbackReason.CLASSIFIER_UNAVAILABLE && context.topic() != null
                     && !turn.extraction.slots().isEmpty()) {
@@ -550,28 +551,42 @@ public final class DialogEngine implements AutoCloseable {
     }
 
     /**
-     * The stand-alone verdict weighed against the topic: the fast classifier reads the topic's
-     * question and this one together (microseconds), and the policy decides between sub-question
-     * and new topic. Skipped when the verdict already answers the topic or is a sure switch.
+     * The stand-alone verdict weighed against the topic: a classifier reads the topic's question and
+     * this one together, and the policy decides between sub-question and new topic (see
+     * {@link ContextReading}). Skipped when the verdict already answers the topic or is a sure switch;
+     * a reading that fails or misses the deadline leaves the stand-alone verdict standing.
      */
-    private Decision inContext(Turn turn, DialogPolicy.Context context, Decision alone) {
-        IntentClassifier fast = turn.rt.contextClassifier;
-        if (fast == null || alone.reason() == FallbackReason.CLASSIFIER_UNAVAILABLE
+    private CompletableFuture<Decision> inContext(Turn turn, DialogPolicy.Context context, Decision alone) {
+        IntentClassifier reader = switch (contextReading) {
+            case OFF -> null;
+            case FAST -> turn.rt.fastClassifier;
+            case PRIMARY -> turn.rt.primary;
+        };
+        if (reader == null || alone.reason() == FallbackReason.CLASSIFIER_UNAVAILABLE
                 || !DialogPolicy.needsContextReading(context, alone, turn.normalized)) {
-            return alone;
+            return CompletableFuture.completedFuture(alone);
         }
         String joined = context.topicQuestion() + " " + turn.text;
-        Decision read;
+        ClassifierInput input = new ClassifierInput(joined, TextNormalizer.normalize(joined), turn.language,
+                context.topic(), context.slots(), context.topicQuestion());
+        CompletableFuture<@Nullable Classification> read;
         try {
-            Classification c = fast.classify(new ClassifierInput(joined, TextNormalizer.normalize(joined),
-                    turn.language, context.topic(), context.slots(), context.topicQuestion()));
-            read = DialogPolicy.standalone(turn.rt.knowledgeBase, c, Source.CONTEXT, alone.degraded(), turn.language);
+            read = reader.isNonBlocking() ? CompletableFuture.completedFuture(reader.classify(input))
+                    : reader.classifyAsync(input, executor).<@Nullable Classification>thenApply(c -> c)
+                            .completeOnTimeout(null, deadlineNanos, TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
-            // the context reading is an aid: without it the stand-alone verdict stands
-            LOG.debug("context reading by {} failed: {}", fast.name(), e.toString());
-            return alone;
+            read = CompletableFuture.failedFuture(e);
         }
-        return DialogPolicy.resolve(context, alone, read, turn.normalized);
+        return read.handle((c, e) -> {
+            if (e != null || c == null) {
+                // the context reading is an aid: without it the stand-alone verdict stands
+                LOG.debug("context reading by {} gave nothing: {}", reader.name(), e == null ? "deadline" : e.toString());
+                return alone;
+            }
+            Decision inContext = DialogPolicy.standalone(turn.rt.knowledgeBase, c, Source.CONTEXT, alone.degraded(),
+                    turn.language);
+            return DialogPolicy.resolve(context, alone, inContext, turn.normalized);
+        });
     }
 
     private CompletableFuture<Decision> classify(Turn turn, DialogPolicy.Context context) {
@@ -760,12 +775,8 @@ public final class DialogEngine implements AutoCloseable {
         final boolean ownsPrimary;
         final boolean ownsSecondary;
         final Cache<String, CachedClassification> cache;
-        /**
-         * Reads a turn together with the topic's question: a non-blocking classifier (the primary
-         * if it is one, else the secondary: the rules of a hybrid), so that context costs
-         * microseconds, never a second model pass. Null when neither is non-blocking.
-         */
-        final @Nullable IntentClassifier contextClassifier;
+        /** The primary if it is non-blocking, else the secondary if it is (a hybrid's rules); else null. */
+        final @Nullable IntentClassifier fastClassifier;
         private final AtomicInteger references = new AtomicInteger(1);
 
         private Runtime(KnowledgeBase kb, IntentClassifier primary, @Nullable IntentClassifier secondary,
@@ -777,7 +788,7 @@ public final class DialogEngine implements AutoCloseable {
             this.ownsPrimary = ownsPrimary;
             this.ownsSecondary = ownsSecondary;
             this.cache = Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
-            this.contextClassifier = primary.isNonBlocking() ? primary
+            this.fastClassifier = primary.isNonBlocking() ? primary
                     : secondary != null && secondary.isNonBlocking() ? secondary : null;
         }
 
@@ -861,6 +872,7 @@ public final class DialogEngine implements AutoCloseable {
         private Duration failureWindow = DEFAULT_FAILURE_WINDOW;
         private long failureMinimumTurns = 20;
         private FailureAlarmListener alarmListener = (raised, rate, turns) -> { };
+        private ContextReading contextReading = ContextReading.FAST;
 
         private Builder() {}
 
@@ -967,6 +979,15 @@ public final class DialogEngine implements AutoCloseable {
             this.failureThreshold = threshold;
             this.failureWindow = window;
             this.alarmListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Which classifier reads a follow-up together with the question that set the topic; default
+         * {@link ContextReading#FAST} (microseconds, no second model pass).
+         */
+        public Builder contextReading(ContextReading contextReading) {
+            this.contextReading = Objects.requireNonNull(contextReading, "contextReading");
             return this;
         }
 
