@@ -113,11 +113,13 @@ final class Evaluator {
         int turns = 0, right = 0, successes = 0;
         Map<String, Integer> confusions = new HashMap<>();
         Map<String, int[]> perKind = new TreeMap<>(); // right, turns
+        List<Long> latencies = new ArrayList<>();
         for (EvalData.Dialog dialog : dialogs) {
             String session = "eval-dialog-" + (++sessionCounter);
             boolean allRight = true;
             for (EvalData.Case c : dialog.turns()) {
                 Reply reply = engine.chat(ChatRequest.of("eval", session, c.text()));
+                latencies.add(reply.latency().toNanos());
                 turns++;
                 boolean intentRight = c.intent().equals(EvalData.OOS) ? reply.isFallback()
                         : !reply.isFallback() && c.intent().equals(reply.intent());
@@ -143,6 +145,9 @@ final class Evaluator {
                 successes++;
             }
         }
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        out.printf(Locale.ROOT, "latency per turn: p50 %.3f ms, p99 %.3f ms%n", percentile(sorted, 50),
+                percentile(sorted, 99));
         if (!perKind.isEmpty()) {
             out.printf(Locale.ROOT, "%-12s %9s %8s%n", "turn kind", "accuracy", "turns");
             perKind.forEach((k, v) -> out.printf(Locale.ROOT, "%-12s %9.4f %8d%n", k, ratioOrZero(v[0], v[1]), v[1]));
