@@ -10,8 +10,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The dialog fields let a classifier read a follow-up in context ("is it paid?" after a
  * probation question); a classifier that ignores them scores the text alone, as before. The
- * engine's dialog policy already weighs the topic itself (see docs/evaluation.md), so no
- * classifier has to.
+ * engine's dialog policy already weighs the topic itself (it has the classifier read "topic
+ * question + this question" as a second input, see {@link dev.ivbot.ContextReading}), so no
+ * classifier has to. The engine caches stand-alone readings by {@link #normalized()} alone: a
+ * classifier may use the dialog fields for hints that do not change the ranking of a text (to
+ * report the topic's score, say), not to rank the same text differently per session.
  *
  * @param text the text as the user typed it (trimmed, control characters removed)
  * @param normalized the normalised text (NFKC, lower case, single spaces): the cache key
