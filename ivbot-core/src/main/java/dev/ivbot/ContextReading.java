@@ -5,7 +5,7 @@ package dev.ivbot;
  * the dialog policy can tell a sub-question of the topic ("需要刷题吗" after interview rounds, "is it
  * paid in full?" after probation) from a new topic. The reading is taken only for a turn that may
  * continue a topic and whose stand-alone reading neither answers the topic nor is a sure switch.
- * See docs/evaluation.md for what each costs and gains.
+ * See docs/evaluation.md for what each costs and gains. Immutable and thread-safe.
  */
 public enum ContextReading {
     /** No context reading: only bare slot follow-ups ("那病假呢") continue the topic. */

@@ -19,7 +19,6 @@ import dev.ivbot.spi.Fallback;
 import dev.ivbot.spi.FailureAlarmListener;
 import dev.ivbot.spi.IntentClassifier;
 import dev.ivbot.spi.SaveOutcome;
-import dev.ivbot.spi.ScoredIntent;
 import dev.ivbot.spi.SessionState;
 import dev.ivbot.spi.SessionStore;
 import dev.ivbot.spi.TurnEvent;
@@ -68,8 +67,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One turn: validate the request; load the session and check it belongs to the user; extract
  * slot values; classify under the deadline (cache, then the primary classifier, then the secondary
- * on timeout or error); apply the dialog policy (a bare slot value keeps the previous intent, low
- * confidence or out of scope goes to the {@link Fallback}); pick the most specific answer; save
+ * on timeout or error); apply the dialog policy (a bare slot value keeps the previous intent; a
+ * follow-up read together with the topic's question stays on the topic, see {@link ContextReading};
+ * low confidence or out of scope goes to the {@link Fallback}); pick the most specific answer; save
  * the session with a compare-and-set, re-applying the turn if another turn saved first; notify
  * listeners off the reply's path.
  *

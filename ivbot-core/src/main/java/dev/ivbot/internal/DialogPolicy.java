@@ -47,7 +47,7 @@ public final class DialogPolicy {
 
     private DialogPolicy() {}
 
-    /** The policy's verdict on a turn: an intent with its source, or a fallback with its reason (and choices). */
+    /** The policy's verdict on a turn: an intent with its source, or a fallback with its reason (and choices). Immutable. */
     public record Decision(@Nullable String intent, double confidence, Source source,
             @Nullable FallbackReason reason, List<Choice> choices, boolean degraded) {
 
@@ -56,7 +56,7 @@ public final class DialogPolicy {
         }
     }
 
-    /** What the session has established before this turn. */
+    /** What the session has established before this turn. Immutable. */
     public record Context(@Nullable String topic, @Nullable String topicQuestion, Map<String, String> slots) {
 
         public static final Context NONE = new Context(null, null, Map.of());
@@ -148,10 +148,7 @@ public final class DialogPolicy {
     }
 
     private static boolean takesAny(@Nullable Intent intent, Map<String, String> named) {
-        if (intent == null) {
-            return false;
-        }
-        if (intent.slots().isEmpty()) {
+        if (intent == null || intent.slots().isEmpty()) {
             return false;
         }
         for (String slot : named.keySet()) {
