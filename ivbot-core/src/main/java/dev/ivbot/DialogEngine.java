@@ -2,6 +2,8 @@ package dev.ivbot;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.ivbot.internal.DialogPolicy;
+import dev.ivbot.internal.DialogPolicy.Decision;
 import dev.ivbot.internal.FailureRateMonitor;
 import dev.ivbot.internal.InputValidator;
 import dev.ivbot.internal.ListenerDispatcher;
@@ -17,11 +19,11 @@ import dev.ivbot.spi.Fallback;
 import dev.ivbot.spi.FailureAlarmListener;
 import dev.ivbot.spi.IntentClassifier;
 import dev.ivbot.spi.SaveOutcome;
-import dev.ivbot.spi.ScoredIntent;
 import dev.ivbot.spi.SessionState;
 import dev.ivbot.spi.SessionStore;
 import dev.ivbot.spi.TurnEvent;
 import dev.ivbot.spi.TurnListener;
+import dev.ivbot.text.TextNormalizer;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -65,8 +67,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One turn: validate the request; load the session and check it belongs to the user; extract
  * slot values; classify under the deadline (cache, then the primary classifier, then the secondary
- * on timeout or error); apply the dialog policy (a bare slot value keeps the previous intent, low
- * confidence or out of scope goes to the {@link Fallback}); pick the most specific answer; save
+ * on timeout or error); apply the dialog policy (a bare slot value keeps the previous intent; a
+ * follow-up read together with the topic's question stays on the topic, see {@link ContextReading};
+ * low confidence or out of scope goes to the {@link Fallback}); pick the most specific answer; save
  * the session with a compare-and-set, re-applying the turn if another turn saved first; notify
  * listeners off the reply's path.
  *
@@ -114,6 +117,7 @@ public final class DialogEngine implements AutoCloseable {
     private final ListenerDispatcher listeners;
     private final EngineMetrics metrics;
     private final long cacheSize;
+    private final ContextReading contextReading;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DialogEngine(Builder b, Runtime runtime) {
@@ -135,6 +139,7 @@ public final class DialogEngine implements AutoCloseable {
                 b.failureMinimumTurns, alarm::onCrossing), new FailureRateMonitor(b.clock, b.failureWindow,
                 b.failureThreshold, b.failureMinimumTurns, (raised, rate, turns) -> { }));
         this.cacheSize = b.cacheSize;
+        this.contextReading = b.contextReading;
         this.runtime = runtime;
     }
 
@@ -422,10 +427,6 @@ public final class DialogEngine implements AutoCloseable {
         }
     }
 
-    /** The dialog policy's verdict on a turn. */
-    private record Decision(@Nullable String intent, double confidence, Source source,
-            @Nullable FallbackReason reason, List<Choice> choices, boolean degraded) {}
-
     /** One load-decide-save attempt; a save conflict starts the next attempt on the fresh state. */
     private void attempt(Turn turn, long start, int attempt, CompletableFuture<Reply> result) {
         String storeId = turn.storeId;
@@ -461,22 +462,22 @@ public final class DialogEngine implements AutoCloseable {
             CompletableFuture<Reply> result) {
         Map<String, String> slots = mergeSlots(turn, state);
         String answer;
-        if (decision.intent != null) {
-            Intent intent = turn.rt.knowledgeBase.intents().get(decision.intent);
+        if (decision.intent() != null) {
+            Intent intent = turn.rt.knowledgeBase.intents().get(decision.intent());
             answer = intent.answerFor(slots).text().in(turn.language);
         } else {
-            answer = fallback.reply(new Fallback.Context(decision.reason, turn.language, turn.text,
-                    decision.choices, turn.rt.knowledgeBase));
+            answer = fallback.reply(new Fallback.Context(decision.reason(), turn.language, turn.text,
+                    decision.choices(), turn.rt.knowledgeBase));
         }
-        String keptIntent = decision.intent != null ? decision.intent : state.lastIntent();
+        String keptIntent = decision.intent() != null ? decision.intent() : state.lastIntent();
         SessionState next = state.next(keptIntent, turn.language.code(), slots,
-                new SessionState.TurnRecord(state.turns() + 1, decision.intent, turn.text), clock.millis());
+                new SessionState.TurnRecord(state.turns() + 1, decision.intent(), turn.text), clock.millis());
         store.save(next).whenComplete((outcome, saveError) -> {
             if (saveError != null) {
                 fail(turn, start, saveError, result);
             } else if (outcome == SaveOutcome.SAVED) {
-                result.complete(new Reply(answer, decision.intent, decision.confidence, slots, decision.source,
-                        decision.reason, decision.choices, decision.degraded, turn.language, turn.request.sessionId(),
+                result.complete(new Reply(answer, decision.intent(), decision.confidence(), slots, decision.source(),
+                        decision.reason(), decision.choices(), decision.degraded(), turn.language, turn.request.sessionId(),
                         next.turns(), Duration.ofNanos(System.nanoTime() - start)));
             } else if (attempt >= MAX_SAVE_ATTEMPTS) {
                 result.completeExceptionally(new ConcurrentSessionUpdateException(turn.request.sessionId(), attempt));
@@ -527,46 +528,89 @@ public final class DialogEngine implements AutoCloseable {
             return CompletableFuture.completedFuture(
                     new Decision(turn.request.choice(), 1.0, Source.CHOICE, null, List.of(), false));
         }
-        String previous = state.lastIntent();
-        boolean canContinue = previous != null && kb.intents().containsKey(previous);
-        if (turn.extraction.slotOnly() && canContinue) {
-            return CompletableFuture.completedFuture(new Decision(previous, 1.0, Source.CONTEXT, null, List.of(), false));
+        DialogPolicy.Context context = DialogPolicy.Context.of(state, kb);
+        if (turn.extraction.slotOnly()) {
+            String continued = DialogPolicy.slotFollowUp(context, state.recentTurns(), turn.extraction.slots(), kb);
+            if (continued != null) {
+                return CompletableFuture.completedFuture(
+                        new Decision(continued, 1.0, Source.CONTEXT, null, List.of(), false));
+            }
         }
         // classified once per turn, whatever the number of save attempts
         if (turn.classified == null) {
-            turn.classified = classify(turn);
+            turn.classified = classify(turn, context);
         }
-        return turn.classified.thenApply(d -> {
+        return turn.classified.thenCompose(alone -> inContext(turn, context, alone)).thenApply(d -> {
             // a low-confidence turn that names a slot value is most likely about the current topic
-            if (d.intent == null && d.reason != FallbackReason.CLASSIFIER_UNAVAILABLE && canContinue
+            if (d.intent() == null && d.reason() != FallbackReason.CLASSIFIER_UNAVAILABLE && context.topic() != null
                     && !turn.extraction.slots().isEmpty()) {
-                return new Decision(previous, d.confidence, Source.CONTEXT, null, List.of(), d.degraded);
+                return new Decision(context.topic(), d.confidence(), Source.CONTEXT, null, List.of(), d.degraded());
             }
             return d;
         });
     }
 
-    private CompletableFuture<Decision> classify(Turn turn) {
+    /**
+     * The stand-alone verdict weighed against the topic: a classifier reads the topic's question and
+     * this one together, and the policy decides between sub-question and new topic (see
+     * {@link ContextReading}). Skipped when the verdict already answers the topic or is a sure switch;
+     * a reading that fails or misses the deadline leaves the stand-alone verdict standing.
+     */
+    private CompletableFuture<Decision> inContext(Turn turn, DialogPolicy.Context context, Decision alone) {
+        IntentClassifier reader = switch (contextReading) {
+            case OFF -> null;
+            case FAST -> turn.rt.fastClassifier;
+            case PRIMARY -> turn.rt.primary;
+        };
+        if (reader == null || alone.reason() == FallbackReason.CLASSIFIER_UNAVAILABLE
+                || !DialogPolicy.needsContextReading(context, alone, turn.normalized)) {
+            return CompletableFuture.completedFuture(alone);
+        }
+        String joined = context.topicQuestion() + " " + turn.text;
+        ClassifierInput input = new ClassifierInput(joined, TextNormalizer.normalize(joined), turn.language,
+                context.topic(), context.slots(), context.topicQuestion());
+        CompletableFuture<@Nullable Classification> read;
+        try {
+            read = reader.isNonBlocking() ? CompletableFuture.completedFuture(reader.classify(input))
+                    : reader.classifyAsync(input, executor).<@Nullable Classification>thenApply(c -> c)
+                            .completeOnTimeout(null, deadlineNanos, TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            read = CompletableFuture.failedFuture(e);
+        }
+        return read.handle((c, e) -> {
+            if (e != null || c == null) {
+                // the context reading is an aid: without it the stand-alone verdict stands
+                LOG.debug("context reading by {} gave nothing: {}", reader.name(), e == null ? "deadline" : e.toString());
+                return alone;
+            }
+            Decision inContext = DialogPolicy.standalone(turn.rt.knowledgeBase, c, Source.CONTEXT, alone.degraded(),
+                    turn.language);
+            return DialogPolicy.resolve(context, alone, inContext, turn.normalized);
+        });
+    }
+
+    private CompletableFuture<Decision> classify(Turn turn, DialogPolicy.Context context) {
         Runtime rt = turn.rt;
-        ClassifierInput input = new ClassifierInput(turn.text, turn.normalized, turn.language);
+        ClassifierInput input = new ClassifierInput(turn.text, turn.normalized, turn.language, context.topic(),
+                context.slots(), context.topicQuestion());
         long deadline = System.nanoTime() + deadlineNanos;
         CachedClassification cached = rt.cache.getIfPresent(turn.normalized);
         if (cached != null && cached.version.equals(rt.primary.version())) {
             return CompletableFuture.completedFuture(
-                    policy(rt.knowledgeBase, cached.classification, Source.CACHE, false, turn.language));
+                    DialogPolicy.standalone(rt.knowledgeBase, cached.classification, Source.CACHE, false, turn.language));
         }
         turn.primaryAsked = true;
         return runClassifier(rt.primary, input, deadline, turn, true).thenCompose(result -> {
             if (result != null) {
                 rt.cache.put(turn.normalized, new CachedClassification(result, rt.primary.version()));
                 return CompletableFuture.completedFuture(
-                        policy(rt.knowledgeBase, result, rt.primary.source(), false, turn.language));
+                        DialogPolicy.standalone(rt.knowledgeBase, result, rt.primary.source(), false, turn.language));
             }
             if (rt.secondary == null) {
                 return CompletableFuture.completedFuture(UNAVAILABLE);
             }
             return runClassifier(rt.secondary, input, deadline, turn, false).thenApply(secondary -> secondary == null
-                    ? UNAVAILABLE : policy(rt.knowledgeBase, secondary, rt.secondary.source(), true, turn.language));
+                    ? UNAVAILABLE : DialogPolicy.standalone(rt.knowledgeBase, secondary, rt.secondary.source(), true, turn.language));
         });
     }
 
@@ -628,35 +672,6 @@ public final class DialogEngine implements AutoCloseable {
         }
         LOG.warn("classifier {} failed: {}", classifier.name(), cause.toString());
         return null;
-    }
-
-    /** Threshold and margin: answer, ask which one, or fall back. */
-    private static Decision policy(KnowledgeBase kb, Classification c, Source source, boolean degraded,
-            Language language) {
-        ScoredIntent top = c.top();
-        if (top == null || !kb.intents().containsKey(top.intent())) {
-            return new Decision(null, top == null ? 0 : top.score(), Source.FALLBACK, FallbackReason.OUT_OF_SCOPE,
-                    List.of(), degraded);
-        }
-        double threshold = kb.settings().confidenceThreshold();
-        double margin = kb.settings().clarifyMargin();
-        ScoredIntent second = c.second();
-        boolean close = second != null && kb.intents().containsKey(second.intent())
-                && top.score() - second.score() < margin;
-        if (top.score() >= threshold && !(close && top.score() < threshold + margin)) {
-            return new Decision(top.intent(), top.score(), source, null, List.of(), degraded);
-        }
-        if (close && second.score() >= threshold / 2) {
-            List<Choice> choices = new ArrayList<>(3);
-            for (ScoredIntent s : c.ranked()) {
-                if (choices.size() == 3 || top.score() - s.score() >= margin) {
-                    break;
-                }
-                kb.intent(s.intent()).ifPresent(i -> choices.add(new Choice(i.id(), i.title().in(language))));
-            }
-            return new Decision(null, top.score(), Source.FALLBACK, FallbackReason.AMBIGUOUS, choices, degraded);
-        }
-        return new Decision(null, top.score(), Source.FALLBACK, FallbackReason.LOW_CONFIDENCE, List.of(), degraded);
     }
 
     /** A closed engine says so before it judges the ids. */
@@ -760,6 +775,8 @@ public final class DialogEngine implements AutoCloseable {
         final boolean ownsPrimary;
         final boolean ownsSecondary;
         final Cache<String, CachedClassification> cache;
+        /** The primary if it is non-blocking, else the secondary if it is (a hybrid's rules); else null. */
+        final @Nullable IntentClassifier fastClassifier;
         private final AtomicInteger references = new AtomicInteger(1);
 
         private Runtime(KnowledgeBase kb, IntentClassifier primary, @Nullable IntentClassifier secondary,
@@ -771,6 +788,8 @@ public final class DialogEngine implements AutoCloseable {
             this.ownsPrimary = ownsPrimary;
             this.ownsSecondary = ownsSecondary;
             this.cache = Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
+            this.fastClassifier = primary.isNonBlocking() ? primary
+                    : secondary != null && secondary.isNonBlocking() ? secondary : null;
         }
 
         /** Builds the spec'd classifiers for {@code kb} (closing them again if a later step fails). */
@@ -853,6 +872,7 @@ public final class DialogEngine implements AutoCloseable {
         private Duration failureWindow = DEFAULT_FAILURE_WINDOW;
         private long failureMinimumTurns = 20;
         private FailureAlarmListener alarmListener = (raised, rate, turns) -> { };
+        private ContextReading contextReading = ContextReading.FAST;
 
         private Builder() {}
 
@@ -959,6 +979,15 @@ public final class DialogEngine implements AutoCloseable {
             this.failureThreshold = threshold;
             this.failureWindow = window;
             this.alarmListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Which classifier reads a follow-up together with the question that set the topic; default
+         * {@link ContextReading#FAST} (microseconds, no second model pass).
+         */
+        public Builder contextReading(ContextReading contextReading) {
+            this.contextReading = Objects.requireNonNull(contextReading, "contextReading");
             return this;
         }
 

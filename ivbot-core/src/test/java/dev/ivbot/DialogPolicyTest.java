@@ -73,6 +73,47 @@ class DialogPolicyTest {
     }
 
     @Test
+    void aPronounForTheTopicStaysOnItThoughItNamesAnotherIntentsWord() {
+        assertThat(chat("p1", "年假有几天").intent()).isEqualTo("leave_policy");
+        // read alone, "工资" makes it a salary question
+        assertThat(chat("p0", "这个工资照发吗").intent()).isEqualTo("salary");
+        Reply reply = chat("p1", "这个工资照发吗");
+        assertThat(reply.intent()).isEqualTo("leave_policy");
+        assertThat(reply.source()).isEqualTo(Source.CONTEXT);
+        assertThat(reply.slots()).containsEntry("leave_type", "annual");
+    }
+
+    @Test
+    void aBareFollowUpAfterAnOutOfScopeTurnAttachesToTheLastRealTopic() {
+        chat("p2", "面试有几轮");
+        assertThat(chat("p2", "你是chatgpt吗").isFallback()).isTrue();
+        Reply reply = chat("p2", "那它一般多久");
+        assertThat(reply.intent()).isEqualTo("interview_process");
+        assertThat(reply.source()).isEqualTo(Source.CONTEXT);
+        // without a pronoun, an unrecognised question is out of scope, topic or not
+        assertThat(chat("p2", "你是chatgpt吗").isFallback()).isTrue();
+    }
+
+    @Test
+    void aRealTopicSwitchStillSwitches() {
+        chat("p3", "年假有几天");
+        Reply reply = chat("p3", "校招面试有几轮");
+        assertThat(reply.intent()).isEqualTo("interview_process");
+        assertThat(reply.source()).isEqualTo(Source.RULES);
+        assertThat(reply.slots()).containsEntry("track", "campus");
+    }
+
+    @Test
+    void withoutAContextReadingOnlyBareSlotFollowUpsContinueTheTopic() {
+        try (DialogEngine off = DialogEngine.builder().knowledgeBase(TestKnowledgeBases.tiny())
+                .primaryClassifier(KeywordClassifier.forTinyKb()).contextReading(ContextReading.OFF).build()) {
+            off.chat(ChatRequest.of("alice", "o", "年假有几天"));
+            assertThat(off.chat(ChatRequest.of("alice", "o", "这个工资照发吗")).intent()).isEqualTo("salary");
+            assertThat(off.chat(ChatRequest.of("alice", "o", "那它一般多久")).isFallback()).isTrue();
+        }
+    }
+
+    @Test
     void slotOnlyTurnWithoutHistoryIsNotAFollowUp() {
         Reply reply = chat("s5", "实习呢");
         assertThat(reply.isFallback()).isTrue();

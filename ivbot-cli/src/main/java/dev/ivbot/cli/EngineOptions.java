@@ -32,6 +32,22 @@ final class EngineOptions implements AutoCloseable {
             description = "Model repository for onnx/hybrid (default: .ivbot/models/kb-<KB fingerprint>, trained on first use).")
     Path modelRepository;
 
+    @Option(names = "--context", paramLabel = "off|fast|primary",
+            description = "Which classifier reads a follow-up with the topic's question (default: fast, the rules; "
+                    + "primary: the model, one more pass for such turns; off: bare slot follow-ups only).")
+    String context;
+
+    dev.ivbot.ContextReading contextReading() {
+        if (context == null) {
+            return dev.ivbot.ContextReading.FAST;
+        }
+        try {
+            return dev.ivbot.ContextReading.valueOf(context.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--context must be one of off, fast, primary, was '" + context + "'");
+        }
+    }
+
     Path kbPath() {
         if (kb != null) {
             return kb;
@@ -61,7 +77,8 @@ final class EngineOptions implements AutoCloseable {
 
     DialogEngine.Builder engineBuilder(KnowledgeBase kb, SessionStore store) {
         created.push(store);
-        DialogEngine.Builder builder = DialogEngine.builder().knowledgeBase(kb).sessionStore(store);
+        DialogEngine.Builder builder = DialogEngine.builder().knowledgeBase(kb).sessionStore(store)
+                .contextReading(contextReading());
         String name = classifierName();
         if (name.equals("rules")) {
             return builder.primaryClassifier(RuleClassifier.factory());

@@ -19,7 +19,12 @@ final class EvalData {
     /** The intent label of a question the KB does not cover. */
     static final String OOS = "oos";
 
-    record Case(String text, String intent, Map<String, String> slots, String where) {}
+    /**
+     * One labelled turn. {@code kind} is the optional label of what the turn is in its dialog
+     * ({@code topic}, {@code pronoun}, {@code subq}, {@code slot}, {@code oos}, {@code after_oos},
+     * {@code switch}, ...), information for the per-kind figures, never input; empty when absent.
+     */
+    record Case(String text, String intent, Map<String, String> slots, String where, String kind) {}
 
     record Dialog(String id, List<Case> turns, String where) {}
 
@@ -110,6 +115,6 @@ final class EvalData {
                 slots.put(e.getKey(), e.getValue().asText());
             }
         }
-        return new Case(text.asText(), intent.asText(), slots, where);
+        return new Case(text.asText(), intent.asText(), slots, where, node.path("kind").asText(""));
     }
 }

@@ -112,18 +112,28 @@ final class Evaluator {
     DialogScores evaluateDialogs(List<EvalData.Dialog> dialogs) {
         int turns = 0, right = 0, successes = 0;
         Map<String, Integer> confusions = new HashMap<>();
+        Map<String, int[]> perKind = new TreeMap<>(); // right, turns
+        List<Long> latencies = new ArrayList<>();
         for (EvalData.Dialog dialog : dialogs) {
             String session = "eval-dialog-" + (++sessionCounter);
             boolean allRight = true;
             for (EvalData.Case c : dialog.turns()) {
                 Reply reply = engine.chat(ChatRequest.of("eval", session, c.text()));
+                latencies.add(reply.latency().toNanos());
                 turns++;
                 boolean intentRight = c.intent().equals(EvalData.OOS) ? reply.isFallback()
                         : !reply.isFallback() && c.intent().equals(reply.intent());
                 boolean slotsRight = c.slots().entrySet().stream()
                         .allMatch(e -> e.getValue().equals(reply.slots().get(e.getKey())));
+                int[] kind = c.kind().isEmpty() ? null : perKind.computeIfAbsent(c.kind(), k -> new int[2]);
+                if (kind != null) {
+                    kind[1]++;
+                }
                 if (intentRight && slotsRight) {
                     right++;
+                    if (kind != null) {
+                        kind[0]++;
+                    }
                 } else {
                     allRight = false;
                     String got = reply.isFallback() ? FALLBACK : reply.intent();
@@ -135,9 +145,16 @@ final class Evaluator {
                 successes++;
             }
         }
+        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        out.printf(Locale.ROOT, "latency per turn: p50 %.3f ms, p99 %.3f ms%n", percentile(sorted, 50),
+                percentile(sorted, 99));
+        if (!perKind.isEmpty()) {
+            out.printf(Locale.ROOT, "%-12s %9s %8s%n", "turn kind", "accuracy", "turns");
+            perKind.forEach((k, v) -> out.printf(Locale.ROOT, "%-12s %9.4f %8d%n", k, ratioOrZero(v[0], v[1]), v[1]));
+        }
         if (!confusions.isEmpty()) {
             out.println("wrong turns:");
-            confusions.keySet().stream().sorted().limit(40).forEach(k -> out.println("  " + k));
+            confusions.keySet().stream().sorted().limit(200).forEach(k -> out.println("  " + k));
         }
         return new DialogScores(ratio(right, turns), ratio(successes, dialogs.size()), dialogs.size(), turns);
     }

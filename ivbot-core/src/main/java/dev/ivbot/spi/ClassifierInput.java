@@ -1,14 +1,49 @@
 package dev.ivbot.spi;
 
 import dev.ivbot.Language;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
- * What a classifier sees of a turn.
+ * What a classifier sees of a turn: the text, and what the dialog has established so far.
+ *
+ * <p>The dialog fields let a classifier read a follow-up in context ("is it paid?" after a
+ * probation question); a classifier that ignores them scores the text alone, as before. The
+ * engine's dialog policy already weighs the topic itself (it has the classifier read "topic
+ * question + this question" as a second input, see {@link dev.ivbot.ContextReading}), so no
+ * classifier has to. The engine caches stand-alone readings by {@link #normalized()} alone: a
+ * classifier may use the dialog fields for hints that do not change the ranking of a text (to
+ * report the topic's score, say), not to rank the same text differently per session.
  *
  * @param text the text as the user typed it (trimmed, control characters removed)
  * @param normalized the normalised text (NFKC, lower case, single spaces): the cache key
  * @param language the detected language
+ * @param previousIntent the session's topic: the last intent answered in it, or {@code null} in a
+ *     new session; a fallback turn does not change it
+ * @param slots the slot values in force before this turn
+ * @param lastQuestion the question that set the topic (the first of the latest turns answered
+ *     with {@code previousIntent}), or {@code null}
  *
  * <p>Immutable and thread-safe.
  */
-public record ClassifierInput(String text, String normalized, Language language) {}
+public record ClassifierInput(String text, String normalized, Language language, @Nullable String previousIntent,
+        Map<String, String> slots, @Nullable String lastQuestion) {
+
+    public ClassifierInput {
+        Objects.requireNonNull(text, "text");
+        Objects.requireNonNull(normalized, "normalized");
+        Objects.requireNonNull(language, "language");
+        slots = Map.copyOf(slots);
+    }
+
+    /** A turn read on its own: no topic, no slots, no previous question. */
+    public ClassifierInput(String text, String normalized, Language language) {
+        this(text, normalized, language, null, Map.of(), null);
+    }
+
+    /** True if the dialog has a topic that this turn may continue. */
+    public boolean hasContext() {
+        return previousIntent != null;
+    }
+}

@@ -97,6 +97,40 @@ class RealModelTest {
     }
 
     @Test
+    void followUpsAreReadInTheContextOfTheDialogThroughTheHybrid() throws IOException {
+        Path repo = copyRepository();
+        for (dev.ivbot.ContextReading reading : List.of(dev.ivbot.ContextReading.FAST,
+                dev.ivbot.ContextReading.PRIMARY)) {
+            try (OnnxIntentClassifier model = serve(repo, new ArrayList<>());
+                    DialogEngine engine = Hybrid.configure(DialogEngine.builder().knowledgeBase(kb), model)
+                            .contextReading(reading).build()) {
+                String s = "dialog-" + reading;
+                expect(engine, s, "深圳的公积金比例是多少", "social_insurance");
+                // alone a start-date question; "这个" points back at the housing fund
+                Reply pronoun = expect(engine, s, "这个从入职当月开始吗", "social_insurance");
+                assertThat(pronoun.source()).isEqualTo(dev.ivbot.Source.CONTEXT);
+                assertThat(engine.chat(ChatRequest.of("u1", s, "你是chatgpt吗")).isFallback()).isTrue();
+                Reply city = expect(engine, s, "那成都的话", "social_insurance");
+                assertThat(city.slots()).containsEntry("city", "chengdu");
+                expect(engine, s, "晚上加班有钱拿吗", "overtime");
+                // alone how to apply for a job; here how to claim overtime
+                expect(engine, s, "这个要怎么申请", "overtime");
+                assertThat(engine.chat(ChatRequest.of("u1", s + "-new", "这个从入职当月开始吗")).intent())
+                        .isNotEqualTo("social_insurance");
+                assertThat(engine.chat(ChatRequest.of("u1", s + "-new2", "这个要怎么申请")).intent())
+                        .isNotEqualTo("overtime");
+            }
+        }
+        delete(repo);
+    }
+
+    private static Reply expect(DialogEngine engine, String session, String text, String intent) {
+        Reply reply = engine.chat(ChatRequest.of("u1", session, text));
+        assertThat(reply.intent()).as("intent of '%s'", text).isEqualTo(intent);
+        return reply;
+    }
+
+    @Test
     void hotReloadUnderLoadFailsNoRequest() throws Exception {
         Path repo = copyRepository();
         List<ModelEvent> events = new CopyOnWriteArrayList<>();

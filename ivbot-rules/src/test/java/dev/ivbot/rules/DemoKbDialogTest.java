@@ -88,4 +88,43 @@ class DemoKbDialogTest {
             assertThat(reply.isFallback()).as("'%s' answered %s", text, reply.intent()).isTrue();
         }
     }
+
+    // The four kinds of follow-up of issue 11, each with a control that the question alone reads otherwise.
+
+    @Test
+    void aPronounForTheTopicStaysOnIt() {
+        expect("k1", "试用期要多久", "probation", Map.of());
+        expect("k1", "这期间工资打折吗", "probation", Map.of());
+        expect("k1-en", "how long is the probation period", "probation", Map.of());
+        expect("k1-en", "is it paid in full?", "probation", Map.of());
+        expect("k1-exam", "入职体检都查什么项目", "medical_exam", Map.of());
+        expect("k1-exam", "那这个谁出钱", "medical_exam", Map.of());
+    }
+
+    @Test
+    void aContentWordSubQuestionStaysOnTheTopic() {
+        Reply alone = engine.chat(ChatRequest.of("candidate", "k2-alone", "社招也能申请吗"));
+        assertThat(alone.intent()).isEqualTo("how_to_apply");
+        expect("k2", "新员工能住宿舍吗", "housing_support", Map.of());
+        Reply followUp = engine.chat(ChatRequest.of("candidate", "k2", "社招也能申请吗"));
+        assertThat(followUp.intent()).isEqualTo("housing_support");
+        assertThat(followUp.source()).isEqualTo(Source.CONTEXT);
+        assertThat(followUp.slots()).containsEntry("track", "experienced");
+    }
+
+    @Test
+    void anOutOfScopeTurnDoesNotTakeTheTopic() {
+        expect("k3", "深圳的公积金比例是多少", "social_insurance", Map.of("city", "shenzhen"));
+        Reply oos = engine.chat(ChatRequest.of("candidate", "k3", "你是chatgpt吗"));
+        assertThat(oos.isFallback()).isTrue();
+        expect("k3", "那成都的话", "social_insurance", Map.of("city", "chengdu"));
+        expect("k3", "这个从入职当月开始吗", "social_insurance", Map.of("city", "chengdu"));
+    }
+
+    @Test
+    void aRealTopicSwitchStillSwitches() {
+        expect("k4", "今年的年休假我能有几天", "leave_policy", Map.of("leave_type", "annual"));
+        expect("k4", "校招面试几轮", "interview_process", Map.of("track", "campus"));
+        expect("k4", "每个月几号打工资", "payday", Map.of());
+    }
 }

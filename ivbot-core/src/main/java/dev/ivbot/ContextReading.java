@@ -1,0 +1,23 @@
+package dev.ivbot;
+
+/**
+ * Which classifier reads a turn together with the question that set the session's topic, so that
+ * the dialog policy can tell a sub-question of the topic ("需要刷题吗" after interview rounds, "is it
+ * paid in full?" after probation) from a new topic. The reading is taken only for a turn that may
+ * continue a topic and whose stand-alone reading neither answers the topic nor is a sure switch.
+ * See docs/evaluation.md for what each costs and gains. Immutable and thread-safe.
+ */
+public enum ContextReading {
+    /** No context reading: only bare slot follow-ups ("那病假呢") continue the topic. */
+    OFF,
+    /**
+     * The fast classifier: the primary if it is non-blocking, else the secondary if it is (the
+     * rules of a hybrid setup); microseconds, no second model pass. None when neither is: then as {@link #OFF}.
+     */
+    FAST,
+    /**
+     * The primary classifier, a model pass of its own for the turns that need it (a few
+     * milliseconds on a CPU), under the classifier deadline; better on KBs with few examples.
+     */
+    PRIMARY
+}

@@ -1,0 +1,156 @@
+package dev.ivbot.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ivbot.Language;
+import dev.ivbot.Source;
+import dev.ivbot.internal.DialogPolicy.Context;
+import dev.ivbot.internal.DialogPolicy.Decision;
+import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.spi.Classification;
+import dev.ivbot.spi.ScoredIntent;
+import dev.ivbot.spi.SessionState;
+import dev.ivbot.spi.SessionState.TurnRecord;
+import dev.ivbot.testkit.TestKnowledgeBases;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Dialog situations (session state + readings) and the policy's verdict, one row each. */
+class DialogPolicyTableTest {
+
+    private static final KnowledgeBase KB = TestKnowledgeBases.tiny();
+    private static final String LEAVE = TestKnowledgeBases.LEAVE;
+    private static final String INTERVIEW = TestKnowledgeBases.INTERVIEW;
+    private static final String SALARY = TestKnowledgeBases.SALARY;
+    private static final Context ON_LEAVE = new Context(LEAVE, "年假有几天", Map.of("leave_type", "annual"));
+
+    /** A ranking "intent:score intent:score"; empty for nothing recognised. */
+    private static Classification reads(String ranking) {
+        List<ScoredIntent> ranked = new ArrayList<>();
+        for (String part : ranking.split(" ")) {
+            if (!part.isEmpty()) {
+                String[] p = part.split(":");
+                ranked.add(new ScoredIntent(p[0], Double.parseDouble(p[1])));
+            }
+        }
+        return new Classification(ranked, "t");
+    }
+
+    private static Decision standalone(String ranking) {
+        return DialogPolicy.standalone(KB, reads(ranking), Source.RULES, false, Language.ZH);
+    }
+
+    static Stream<Arguments> situations() {
+        return Stream.of(
+                // name, context, text, alone, in context (null: not taken), expected intent (null: fallback), source
+                Arguments.of("pronoun for the topic, read alone as another intent", ON_LEAVE, "这个期间工资照常发吗",
+                        "salary:0.94 leave_policy:0.05", "leave_policy:1.0", LEAVE, Source.CONTEXT),
+                Arguments.of("content-word sub-question, read alone as another intent", ON_LEAVE, "可以分几次休完吗",
+                        "salary:0.80", "leave_policy:0.99", LEAVE, Source.CONTEXT),
+                Arguments.of("English pronoun, nothing recognised alone", ON_LEAVE, "is that fully paid?",
+                        "", "leave_policy:0.99", LEAVE, Source.CONTEXT),
+                Arguments.of("out of scope, no pronoun: the topic question does not make it a follow-up", ON_LEAVE,
+                        "你是chatgpt吗", "salary:0.01", "leave_policy:0.99", null, Source.FALLBACK),
+                Arguments.of("real topic switch, sure alone", ON_LEAVE, "校招面试几轮",
+                        "interview_process:0.999", "leave_policy:0.9", INTERVIEW, Source.RULES),
+                Arguments.of("switch that the context reading also sees as the new topic", ON_LEAVE, "工资怎么构成",
+                        "salary:0.8", "salary:0.95", SALARY, Source.RULES),
+                Arguments.of("capped scores: alone as sure as in context is a switch", ON_LEAVE, "工资多少",
+                        "salary:0.9", "leave_policy:0.9", SALARY, Source.RULES),
+                Arguments.of("capped scores with a pronoun for the topic: stays", ON_LEAVE, "这个工资照发吗",
+                        "salary:0.9", "leave_policy:0.9", LEAVE, Source.CONTEXT),
+                Arguments.of("sure alone, but a pronoun for the topic: stays", ON_LEAVE, "那它需要提前多久报备",
+                        "salary:0.999", "leave_policy:0.99", LEAVE, Source.CONTEXT),
+                Arguments.of("already the topic alone", ON_LEAVE, "年假能攒吗",
+                        "leave_policy:0.97", "leave_policy:1.0", LEAVE, Source.RULES),
+                Arguments.of("ambiguous alone with a pronoun: the topic settles it", ON_LEAVE, "那这个怎么申请",
+                        "salary:0.5 interview_process:0.45", "leave_policy:0.98", LEAVE, Source.CONTEXT),
+                Arguments.of("no topic yet: the stand-alone verdict", Context.NONE, "这个怎么申请",
+                        "salary:0.7", null, SALARY, Source.RULES),
+                Arguments.of("no context reading taken: the stand-alone verdict", ON_LEAVE, "这个怎么申请",
+                        "salary:0.7", null, SALARY, Source.RULES),
+                Arguments.of("low confidence everywhere: fallback", ON_LEAVE, "嗯嗯",
+                        "salary:0.2", "salary:0.3", null, Source.FALLBACK));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("situations")
+    void decides(String name, Context context, String text, String alone, @Nullable String inContext,
+            @Nullable String intent, Source source) {
+        Decision standalone = standalone(alone);
+        Decision context_ = inContext == null ? null
+                : DialogPolicy.standalone(KB, reads(inContext), Source.CONTEXT, false, Language.ZH);
+        Decision d = DialogPolicy.resolve(context, standalone, context_, text);
+        assertThat(d.intent()).as(name).isEqualTo(intent);
+        assertThat(d.source()).as(name).isEqualTo(source);
+    }
+
+    static Stream<Arguments> whenToReadInContext() {
+        return Stream.of(
+                Arguments.of("sure switch without a pronoun: no second reading", ON_LEAVE, "校招面试几轮",
+                        "interview_process:0.999", false),
+                Arguments.of("sure reading with a pronoun: read in context", ON_LEAVE, "那它需要提前多久报备",
+                        "salary:0.999", true),
+                Arguments.of("unsure reading: read in context", ON_LEAVE, "需要刷题吗", "salary:0.7", true),
+                Arguments.of("nothing recognised: read in context", ON_LEAVE, "比例高吗", "", true),
+                Arguments.of("already the topic: nothing to weigh", ON_LEAVE, "那它呢", "leave_policy:0.6", false),
+                Arguments.of("no topic: nothing to weigh", Context.NONE, "那它呢", "salary:0.6", false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("whenToReadInContext")
+    void readsInContextOnlyWhenItCanChangeTheVerdict(String name, Context context, String text, String alone,
+            boolean expected) {
+        assertThat(DialogPolicy.needsContextReading(context, standalone(alone), text)).as(name).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> slotFollowUps() {
+        TurnRecord leave = new TurnRecord(1, LEAVE, "年假有几天");
+        TurnRecord interview = new TurnRecord(1, INTERVIEW, "面试几轮");
+        TurnRecord oos = new TurnRecord(2, null, "你是chatgpt吗");
+        TurnRecord salary = new TurnRecord(3, SALARY, "你是谁");
+        return Stream.of(
+                Arguments.of("the topic takes the slot", LEAVE, List.of(leave), Map.of("leave_type", "sick"), LEAVE),
+                Arguments.of("a slot-less turn in between (a misread) does not capture the follow-up", SALARY,
+                        List.of(interview, oos, salary), Map.of("track", "intern"), INTERVIEW),
+                Arguments.of("nothing earlier takes the slot: the topic, as before", SALARY, List.of(salary),
+                        Map.of("track", "intern"), SALARY),
+                Arguments.of("no topic: not a follow-up", null, List.of(), Map.of("track", "intern"), null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("slotFollowUps")
+    void slotOnlyFollowUpAttachesToTheTopicThatTakesTheSlot(String name, @Nullable String topic,
+            List<TurnRecord> recent, Map<String, String> named, @Nullable String expected) {
+        Context context = new Context(topic, topic == null ? null : "q", Map.of());
+        assertThat(DialogPolicy.slotFollowUp(context, recent, named, KB)).as(name).isEqualTo(expected);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theTopicQuestionIsTheFirstOfTheLatestTurnsOnTheTopicSkippingFallbacks() {
+        SessionState state = new SessionState("s", "u", 4, 4, LEAVE, "zh", Map.of("leave_type", "sick"),
+                List.of(new TurnRecord(1, SALARY, "工资多少"), new TurnRecord(2, LEAVE, "年假有几天"),
+                        new TurnRecord(3, null, "你是chatgpt吗"), new TurnRecord(4, LEAVE, "那病假呢")), 0, 0);
+        Context c = Context.of(state, KB);
+        assertThat(c.topic()).isEqualTo(LEAVE);
+        assertThat(c.topicQuestion()).isEqualTo("年假有几天");
+        assertThat(c.slots()).containsEntry("leave_type", "sick");
+        assertThat(Context.of(SessionState.empty("s", "u", 0), KB).topic()).isNull();
+    }
+
+    @org.junit.jupiter.api.Test
+    void anaphoraInBothLanguages() {
+        assertThat(DialogPolicy.anaphoric("那这个谁出钱")).isTrue();
+        assertThat(DialogPolicy.anaphoric("is it paid in full?")).isTrue();
+        assertThat(DialogPolicy.anaphoric("does that need approval")).isTrue();
+        assertThat(DialogPolicy.anaphoric("校招面试几轮")).isFalse();
+        assertThat(DialogPolicy.anaphoric("what's the capital of peru")).isFalse();
+        assertThat(DialogPolicy.anaphoric("itinerary for the visit")).isFalse();
+    }
+}
