@@ -37,6 +37,8 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>IVBOT_REDIS_IN_DOUBT_LIMIT_MS</td><td>30000</td><td>how long a save whose outcome is unknown (its master
  *       failed mid-save, or no replica confirmed it) waits for the next master before the busy reply; never less than
  *       the failover buffer (1 to 600000)</td></tr>
+ *   <tr><td>IVBOT_MAX_SESSIONS_PER_USER</td><td>100</td><td>live sessions one user may hold, in memory or in Redis;
+ *       a new one beyond it evicts that user's least recently used session (1 to 100000)</td></tr>
  *   <tr><td>IVBOT_MODEL_REPO</td><td>{@code .ivbot/models} if it holds a version, else rules only</td><td>ONNX model
  *       repository (a first version is trained from the KB when it is empty); {@code none} forces rules only</td></tr>
  *   <tr><td>IVBOT_JWT_HMAC_SECRET</td><td>a random secret per process</td><td>HS256/384/512 secret, at least 32 bytes</td></tr>
@@ -117,6 +119,7 @@ public final class ServerConfig {
     private final Duration redisCommandTimeout;
     private final int redisReplicaAcks;
     private final Duration redisInDoubtLimit;
+    private final int maxSessionsPerUser;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -138,6 +141,7 @@ public final class ServerConfig {
         this.redisCommandTimeout = b.redisCommandTimeout;
         this.redisReplicaAcks = b.redisReplicaAcks;
         this.redisInDoubtLimit = b.redisInDoubtLimit;
+        this.maxSessionsPerUser = b.maxSessionsPerUser;
         boolean anyKey = b.hmacSecret != null || b.publicKeyPem != null;
         this.devLogin = b.devLogin != null ? b.devLogin : !anyKey;
         if (devLogin && b.hmacSecret == null && b.publicKeyPem != null) {
@@ -195,6 +199,8 @@ public final class ServerConfig {
                 ? RedisSessionStoreOptions.AUTO_REPLICA_ACKS : s.replicaAcks("IVBOT_REDIS_REPLICA_ACKS", v)));
         s.get("IVBOT_REDIS_IN_DOUBT_LIMIT_MS").ifPresent(v -> b.redisInDoubtLimit(
                 Duration.ofMillis(s.integer("IVBOT_REDIS_IN_DOUBT_LIMIT_MS", v))));
+        s.get("IVBOT_MAX_SESSIONS_PER_USER").ifPresent(v -> b.maxSessionsPerUser(
+                s.integer("IVBOT_MAX_SESSIONS_PER_USER", v)));
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -298,6 +304,11 @@ public final class ServerConfig {
         return redisInDoubtLimit;
     }
 
+    /** Live sessions one user may hold; a new one beyond it evicts that user's least recently used. */
+    public int maxSessionsPerUser() {
+        return maxSessionsPerUser;
+    }
+
     /** A builder holding these settings (the generated secret, if any, is kept). */
     public Builder mutate() {
         Builder b = new Builder();
@@ -320,6 +331,7 @@ public final class ServerConfig {
         b.redisCommandTimeout = redisCommandTimeout;
         b.redisReplicaAcks = redisReplicaAcks;
         b.redisInDoubtLimit = redisInDoubtLimit;
+        b.maxSessionsPerUser = maxSessionsPerUser;
         return b;
     }
 
@@ -332,6 +344,7 @@ public final class ServerConfig {
                         + redisFailoverBuffer.toMillis() + "ms, commandTimeout=" + redisCommandTimeout.toMillis()
                         + "ms, replicaAcks=" + (redisReplicaAcks == RedisSessionStoreOptions.AUTO_REPLICA_ACKS ? "auto"
                         : Integer.toString(redisReplicaAcks)) + ", inDoubtLimit=" + redisInDoubtLimit.toMillis() + "ms)")
+                + ", maxSessionsPerUser=" + maxSessionsPerUser
                 + ", model=" + (modelMode == ModelMode.REPOSITORY ? modelRepository : modelMode.name().toLowerCase(Locale.ROOT))
                 + ", jwt=" + (publicKeyPem != null ? "public key" : hmacSecretGenerated ? "random hmac" : "hmac")
                 + issuer().map(i -> ", iss=" + i).orElse("") + audience().map(a -> ", aud=" + a).orElse("")
@@ -378,6 +391,7 @@ public final class ServerConfig {
         private Duration redisCommandTimeout = DEFAULT_REDIS_COMMAND_TIMEOUT;
         private int redisReplicaAcks = DEFAULT_REDIS_REPLICA_ACKS;
         private Duration redisInDoubtLimit = DEFAULT_REDIS_IN_DOUBT_LIMIT;
+        private int maxSessionsPerUser = dev.ivbot.spi.SessionStore.DEFAULT_MAX_SESSIONS_PER_USER;
 
         private Builder() {}
 
@@ -548,6 +562,15 @@ public final class ServerConfig {
                         + limit.toMillis());
             }
             this.redisInDoubtLimit = limit;
+            return this;
+        }
+
+        /** Live sessions one user may hold, in either store; 1 to 100,000. */
+        public Builder maxSessionsPerUser(int max) {
+            if (max < 1 || max > 100_000) {
+                throw new IllegalArgumentException("IVBOT_MAX_SESSIONS_PER_USER must be from 1 to 100000, was " + max);
+            }
+            this.maxSessionsPerUser = max;
             return this;
         }
 

@@ -16,7 +16,8 @@ final class SessionStores {
 
     static SessionStore create(ServerConfig config) {
         if (config.redisUri().isEmpty()) {
-            return SessionStore.inMemory(config.sessionTtl(), 1_000_000, InstantSource.system());
+            return SessionStore.inMemory(config.sessionTtl(), 1_000_000, config.maxSessionsPerUser(),
+                    InstantSource.system());
         }
         String uri = config.redisUri().get();
         RedisSessionStore.Builder builder = RedisSessionStore.builder().options(redisOptions(config));
@@ -40,7 +41,7 @@ final class SessionStores {
         return builder.build();
     }
 
-    /** The Redis store's settings from the server's: TTL, failover buffer, command timeout, replica acks, in-doubt limit. */
+    /** The Redis store's settings from the server's: TTL, failover buffer, command timeout, replica acks, in-doubt limit, per-user cap. */
     static RedisSessionStoreOptions redisOptions(ServerConfig config) {
         return RedisSessionStoreOptions.builder()
                 .ttl(config.sessionTtl())
@@ -48,6 +49,7 @@ final class SessionStores {
                 .commandTimeout(config.redisCommandTimeout())
                 .replicaAcks(config.redisReplicaAcks())
                 .inDoubtLimit(config.redisInDoubtLimit())
+                .maximumSessionsPerUser(config.maxSessionsPerUser())
                 .build();
     }
 }

@@ -107,6 +107,8 @@ class ServerConfigTest {
                 .hasMessageContaining("IVBOT_REDIS_IN_DOUBT_LIMIT_MS");
         assertThatThrownBy(() -> from(Map.of("IVBOT_REDIS_IN_DOUBT_LIMIT_MS", "600001")))
                 .hasMessageContaining("IVBOT_REDIS_IN_DOUBT_LIMIT_MS");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_MAX_SESSIONS_PER_USER", "0")))
+                .hasMessageContaining("IVBOT_MAX_SESSIONS_PER_USER").hasMessageContaining("0");
     }
 
     @Test

@@ -32,7 +32,8 @@ class SessionStoresTest {
                 "IVBOT_REDIS_FAILOVER_BUFFER_MS", "7500",
                 "IVBOT_REDIS_COMMAND_TIMEOUT_MS", "750",
                 "IVBOT_REDIS_REPLICA_ACKS", "0",
-                "IVBOT_REDIS_IN_DOUBT_LIMIT_MS", "40000"), new Properties());
+                "IVBOT_REDIS_IN_DOUBT_LIMIT_MS", "40000",
+                "IVBOT_MAX_SESSIONS_PER_USER", "7"), new Properties());
     }
 
     private static void assertCarriesTheSettings(RedisSessionStoreOptions options) {
@@ -41,6 +42,7 @@ class SessionStoresTest {
         assertThat(options.commandTimeout()).isEqualTo(Duration.ofMillis(750));
         assertThat(options.replicaAcks()).isZero();
         assertThat(options.inDoubtLimit()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(options.maximumSessionsPerUser()).isEqualTo(7);
     }
 
     @Test
@@ -53,6 +55,14 @@ class SessionStoresTest {
         assertThat(defaults.commandTimeout()).isEqualTo(store.commandTimeout());
         assertThat(defaults.replicaAcks()).isEqualTo(store.replicaAcks());
         assertThat(defaults.inDoubtLimit()).isEqualTo(store.inDoubtLimit());
+        assertThat(defaults.maximumSessionsPerUser()).isEqualTo(store.maximumSessionsPerUser());
+    }
+
+    @Test
+    void theInMemoryStoreGetsTheServersPerUserCap() {
+        try (SessionStore store = SessionStores.create(ServerConfig.builder().maxSessionsPerUser(3).build())) {
+            assertThat(((InMemorySessionStore) store).maximumSessionsPerUser()).isEqualTo(3);
+        }
     }
 
     @Test
