@@ -226,19 +226,27 @@ public final class ModelLifecycle implements AutoCloseable {
                 training = ModelTrainer.trainingFingerprint(kb);
             }
             String fingerprint = Objects.requireNonNull(training);
+            @Nullable ModelEvent outcome = null;
+            @Nullable Throwable failure = null;
             try {
-                result.complete(trainAndSwap(kb, fingerprint));
+                outcome = trainAndSwap(kb, fingerprint);
             } catch (TrainingCancelledException e) {
-                result.completeExceptionally(e);
+                failure = e;
             } catch (RuntimeException | Error e) {
                 lastProblem = "training failed: " + e;
                 LOG.warn("training a model version for KB {} failed; the serving version stays", kb, e);
-                result.completeExceptionally(e);
+                failure = e;
             } finally {
                 synchronized (lock) {
                     training = null;
                     trainingResult = null;
                 }
+            }
+            // completed only after the state says "not training": whoever waits on it sees the end state
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                result.complete(outcome);
             }
         }
     }
