@@ -528,6 +528,10 @@ public final class DialogEngine implements AutoCloseable {
             return CompletableFuture.completedFuture(
                     new Decision(turn.request.choice(), 1.0, Source.CHOICE, null, List.of(), false));
         }
+        if (!DialogPolicy.hasWords(turn.normalized)) {
+            return CompletableFuture.completedFuture(
+                    new Decision(null, 0, Source.FALLBACK, FallbackReason.OUT_OF_SCOPE, List.of(), false));
+        }
         DialogPolicy.Context context = DialogPolicy.Context.of(state, kb);
         if (turn.extraction.slotOnly()) {
             String continued = DialogPolicy.slotFollowUp(context, state.recentTurns(), turn.extraction.slots(), kb);

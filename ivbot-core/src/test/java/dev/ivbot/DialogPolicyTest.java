@@ -23,6 +23,24 @@ class DialogPolicyTest {
     }
 
     @Test
+    void punctuationSymbolsAndEmojiAloneGetTheFallbackWhateverTheClassifierSays() {
+        // a classifier that would read each of these as a salary question
+        try (DialogEngine eager = DialogEngine.builder().knowledgeBase(TestKnowledgeBases.tiny())
+                .primaryClassifier(dev.ivbot.testkit.KeywordClassifier.of(Map.of("?", TestKnowledgeBases.SALARY,
+                        "/", TestKnowledgeBases.SALARY, "\uD83D\uDE42", TestKnowledgeBases.SALARY,
+                        "x", TestKnowledgeBases.SALARY))).build()) {
+            for (String noise : java.util.List.of("？？？", "/", "\uD83D\uDE42\uD83D\uDE42\uD83D\uDE42", "...?")) {
+                Reply reply = eager.chat(ChatRequest.of("alice", "noise", noise));
+                assertThat(reply.isFallback()).as(noise).isTrue();
+                assertThat(reply.fallbackReason()).as(noise).isEqualTo(FallbackReason.OUT_OF_SCOPE);
+                assertThat(reply.degraded()).as(noise).isFalse();
+            }
+            // a letter is something to classify
+            assertThat(eager.chat(ChatRequest.of("alice", "noise", "x?")).intent()).isEqualTo(TestKnowledgeBases.SALARY);
+        }
+    }
+
+    @Test
     void slotOnlyFollowUpKeepsTheIntentAndChangesTheSlot() {
         Reply first = chat("s1", "年假有几天？");
         assertThat(first.intent()).isEqualTo("leave_policy");

@@ -159,6 +159,16 @@ public final class DialogPolicy {
         return false;
     }
 
+    /**
+     * Whether a question holds anything to classify: a letter, a digit or a Han character. Only
+     * punctuation, symbols or emoji ("/", "？？？", "🙂🙂") is noise, answered by the fallback as out
+     * of scope whatever a classifier would make of it (a model trained on greetings gives such
+     * strings confident greeting scores).
+     */
+    public static boolean hasWords(String normalized) {
+        return normalized.codePoints().anyMatch(Character::isLetterOrDigit);
+    }
+
     /** True if the question points back at something said before ("is it paid", "这个谁出钱"). */
     public static boolean anaphoric(String normalized) {
         return ANAPHORA.matcher(normalized).find();
