@@ -85,6 +85,12 @@ final class RedisProcesses implements AutoCloseable {
 
         /** Starts the process again on the same port and arguments (no data: persistence is off). */
         void restart() {
+            // no persistence: a restarted node is empty, whatever replication wrote to disk before
+            try {
+                Files.deleteIfExists(dir.resolve(rdbFile(port)));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
             start(this);
         }
 
@@ -148,6 +154,10 @@ final class RedisProcesses implements AutoCloseable {
         throw new IllegalStateException("no free port pair for a cluster node");
     }
 
+    private static String rdbFile(int port) {
+        return "dump-" + port + ".rdb";
+    }
+
     /** A plain server without persistence. */
     Node server(String... extra) {
         return serverOn(freePort(), extra);
@@ -157,6 +167,9 @@ final class RedisProcesses implements AutoCloseable {
     Node serverOn(int port, String... extra) {
         List<String> args = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--protected-mode", "no", "--dir", dir.toString(),
+                // its own RDB file: replication writes one (full syncs), and a node restarted on a shared
+                // dump.rdb would come back with a stale snapshot instead of empty
+                "--dbfilename", rdbFile(port),
                 "--logfile", dir.resolve("redis-" + port + ".log").toString()));
         args.addAll(List.of(extra));
         Node node = new Node(port, args);
