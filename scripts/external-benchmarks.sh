@@ -14,8 +14,13 @@
 #   4. ./ivbot eval             test.jsonl, once, with the tuned KB
 # and prints one markdown row per dataset and classifier (also written to $WORK/results.md).
 #
+# Few-shot protocol (issue 16; DNNC / CPFT): with --shots "5 10" --seeds "1 2 3 4 5", each run keeps K
+# training examples per intent drawn at random (./ivbot import-dataset --shots K --seed S); validation
+# and test splits stay whole; one row per run, then mean ± sd per dataset, K and classifier.
+#
 # Usage: scripts/external-benchmarks.sh [--datasets clinc150,banking77,cais] [--classifiers rules,onnx,hybrid]
 #                                       [--data DIR] [--work DIR] [--cores N] [--retrain]
+#                                       [--shots "5 10" --seeds "1 2 3 4 5"]
 # Defaults: --data ../shared/datasets (or $IVBOT_DATASETS), --work .ivbot/bench (git-ignored), --cores 2.
 # A model already trained under $WORK is reused unless --retrain is given (its training time is
 # read back from its manifest).
@@ -29,6 +34,8 @@ DATA="${IVBOT_DATASETS:-$ROOT/../shared/datasets}"
 WORK="$ROOT/.ivbot/bench"
 CORES=2
 RETRAIN=0
+SHOTS=""
+SEEDS="1 2 3 4 5"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --datasets) DATASETS="$2"; shift 2 ;;
@@ -37,7 +44,9 @@ while [[ $# -gt 0 ]]; do
     --work) WORK="$2"; shift 2 ;;
     --cores) CORES="$2"; shift 2 ;;
     --retrain) RETRAIN=1; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    --shots) SHOTS="$2"; shift 2 ;;
+    --seeds) SEEDS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -72,18 +81,27 @@ pct() { # 0.9423 -> 94.23; nan -> n/a
 }
 
 RESULTS="$WORK/results.md"
-HEADER="| dataset | train / val / test (in-scope + oos) | classifier | threshold / margin | in-scope acc % | OOS recall % | macro-F1 | train s (${CORES} cores; head s) | p99 ms/question |"
-RULE="| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+HEADER="| dataset | shots / seed | train / val / test (in-scope + oos) | classifier | threshold / margin | in-scope acc % | OOS recall % | macro-F1 | train s (${CORES} cores; head s) | p99 ms/question |"
+RULE="| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 { echo "$HEADER"; echo "$RULE"; } >"$RESULTS"
 
 IFS=',' read -r -a DS_LIST <<<"$DATASETS"
 IFS=',' read -r -a CL_LIST <<<"$CLASSIFIERS"
+RUNS=("0:0")
+if [[ -n "$SHOTS" ]]; then
+  RUNS=()
+  for k in $SHOTS; do for s in $SEEDS; do RUNS+=("$k:$s"); done; done
+fi
 for ds in "${DS_LIST[@]}"; do
-  dir="$WORK/$ds"
-  echo "== $ds: import" >&2
+for run in "${RUNS[@]}"; do
+  shots=${run%%:*}; seed=${run##*:}
+  dir="$WORK/$ds"; label="all"
+  [[ "$shots" != 0 ]] && { dir="$WORK/$ds-${shots}shot-seed$seed"; label="$shots / $seed"; }
+  echo "== $ds ($label): import" >&2
   mkdir -p "$dir"
   rm -rf "$dir/kb" "$dir/test.jsonl" "$dir/dev.jsonl"
-  ./ivbot import-dataset --format "$ds" --in "$(input_of "$ds")" --out "$dir" | tee "$dir/import.log" >&2
+  ./ivbot import-dataset --format "$ds" --in "$(input_of "$ds")" --out "$dir" --shots "$shots" --seed "$seed" \
+    | tee "$dir/import.log" >&2
   n_train=$(sed -n 's/.*intents, \([0-9]*\) training examples.*/\1/p' "$dir/import.log")
   n_val=$(wc -l <"$dir/dev.jsonl")
   n_test=$(wc -l <"$dir/test.jsonl")
@@ -123,8 +141,28 @@ for ds in "${DS_LIST[@]}"; do
     echo "$line" >&2
     t="-"; h="-"
     [[ "$clf" != rules ]] && { t="$train_s"; h="$head_s"; }
-    row="| $ds | $sizes | $clf | $(field confidence_threshold "$tuned") / $(field clarify_margin "$tuned") | $(pct "$(field accuracy "$line")") | $(pct "$(field oos_recall "$line")") | $(awk -v v="$(field macro_f1 "$line")" 'BEGIN { printf "%.4f", v }') | $t ($h) | $(field p99_ms "$line") |"
+    row="| $ds | $label | $sizes | $clf | $(field confidence_threshold "$tuned") / $(field clarify_margin "$tuned") | $(pct "$(field accuracy "$line")") | $(pct "$(field oos_recall "$line")") | $(awk -v v="$(field macro_f1 "$line")" 'BEGIN { printf "%.4f", v }') | $t ($h) | $(field p99_ms "$line") |"
     echo "$row" >>"$RESULTS"
   done
 done
+done
+if [[ -n "$SHOTS" ]]; then
+  # mean ± sd (sample) of in-scope accuracy and OOS recall over the seeds, per dataset, K and classifier
+  echo >>"$RESULTS"
+  echo "| dataset | shots | classifier | runs | in-scope acc % | OOS recall % |" >>"$RESULTS"
+  echo "| --- | --- | --- | --- | --- | --- |" >>"$RESULTS"
+  awk -F'|' 'NR > 2 && $3 ~ /\// {
+      split($3, ks, "/"); k = ks[1] + 0; key = $2 "|" k "|" $5
+      if (!(key in n)) order[++m] = key
+      n[key]++; a[key] += $7; aa[key] += $7 * $7
+      if ($8 ~ /[0-9]/) { o[key] += $8; oo[key] += $8 * $8; no[key]++ }
+    }
+    function sd(s, ss, c) { return c > 1 ? sqrt((ss - s * s / c) / (c - 1)) : 0 }
+    END { for (i = 1; i <= m; i++) { key = order[i]; split(key, p, "|")
+      os = no[key] ? sprintf("%.2f ± %.2f", o[key] / no[key], sd(o[key], oo[key], no[key])) : "n/a"
+      printf "|%s| %d |%s| %d | %.2f ± %.2f | %s |\n", p[1], p[2], p[3], n[key], a[key] / n[key], sd(a[key], aa[key], n[key]), os } }' \
+    "$RESULTS" >"$RESULTS.summary"
+  cat "$RESULTS.summary" >>"$RESULTS"
+  rm -f "$RESULTS.summary"
+fi
 cat "$RESULTS"

@@ -528,7 +528,7 @@ public final class DialogEngine implements AutoCloseable {
             return CompletableFuture.completedFuture(
                     new Decision(turn.request.choice(), 1.0, Source.CHOICE, null, List.of(), false));
         }
-        if (!DialogPolicy.hasWords(turn.normalized)) {
+        if (!DialogPolicy.hasWords(turn.normalized) && !turn.rt.wordlessExamples.contains(turn.normalized)) {
             return CompletableFuture.completedFuture(
                     new Decision(null, 0, Source.FALLBACK, FallbackReason.OUT_OF_SCOPE, List.of(), false));
         }
@@ -781,6 +781,8 @@ public final class DialogEngine implements AutoCloseable {
         final Cache<String, CachedClassification> cache;
         /** The primary if it is non-blocking, else the secondary if it is (a hybrid's rules); else null. */
         final @Nullable IntentClassifier fastClassifier;
+        /** The KB's own examples that the noise gate would drop ("886", "3q"): the author's word beats the gate. */
+        final Set<String> wordlessExamples;
         private final AtomicInteger references = new AtomicInteger(1);
 
         private Runtime(KnowledgeBase kb, IntentClassifier primary, @Nullable IntentClassifier secondary,
@@ -794,6 +796,22 @@ public final class DialogEngine implements AutoCloseable {
             this.cache = Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
             this.fastClassifier = primary.isNonBlocking() ? primary
                     : secondary != null && secondary.isNonBlocking() ? secondary : null;
+            this.wordlessExamples = wordlessExamples(kb);
+        }
+
+        private static Set<String> wordlessExamples(KnowledgeBase kb) {
+            Set<String> out = new java.util.HashSet<>();
+            for (Intent intent : kb.intents().values()) {
+                for (Language language : Language.values()) {
+                    for (String example : intent.examples(language)) {
+                        String normalized = TextNormalizer.normalize(example);
+                        if (!DialogPolicy.hasWords(normalized)) {
+                            out.add(normalized);
+                        }
+                    }
+                }
+            }
+            return Set.copyOf(out);
         }
 
         /** Builds the spec'd classifiers for {@code kb} (closing them again if a later step fails). */

@@ -2,6 +2,7 @@ package dev.ivbot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.testkit.KeywordClassifier;
 import dev.ivbot.testkit.TestKnowledgeBases;
 import java.util.Map;
@@ -23,20 +24,49 @@ class DialogPolicyTest {
     }
 
     @Test
-    void punctuationSymbolsAndEmojiAloneGetTheFallbackWhateverTheClassifierSays() {
+    void noiseGetsTheFallbackWhateverTheClassifierSays() {
         // a classifier that would read each of these as a salary question
         try (DialogEngine eager = DialogEngine.builder().knowledgeBase(TestKnowledgeBases.tiny())
                 .primaryClassifier(dev.ivbot.testkit.KeywordClassifier.of(Map.of("?", TestKnowledgeBases.SALARY,
                         "/", TestKnowledgeBases.SALARY, "\uD83D\uDE42", TestKnowledgeBases.SALARY,
-                        "x", TestKnowledgeBases.SALARY))).build()) {
-            for (String noise : java.util.List.of("？？？", "/", "\uD83D\uDE42\uD83D\uDE42\uD83D\uDE42", "...?")) {
+                        "x", TestKnowledgeBases.SALARY, "1", TestKnowledgeBases.SALARY, "hr", TestKnowledgeBases.SALARY,
+                        "薪", TestKnowledgeBases.SALARY, "\u0437", TestKnowledgeBases.SALARY))).build()) {
+            for (String noise : java.util.List.of("？？？", "/", "\uD83D\uDE42\uD83D\uDE42\uD83D\uDE42", "...?",
+                    "x", "x?", "12345", "2026", "k 1", "xxxx", "1 x 1")) {
                 Reply reply = eager.chat(ChatRequest.of("alice", "noise", noise));
                 assertThat(reply.isFallback()).as(noise).isTrue();
                 assertThat(reply.fallbackReason()).as(noise).isEqualTo(FallbackReason.OUT_OF_SCOPE);
                 assertThat(reply.degraded()).as(noise).isFalse();
             }
-            // a letter is something to classify
-            assertThat(eager.chat(ChatRequest.of("alice", "noise", "x?")).intent()).isEqualTo(TestKnowledgeBases.SALARY);
+            // two different Latin letters, one Han character or a letter of another script are something to classify
+            for (String words : java.util.List.of("hr?", "x hr", "薪", "\u0437")) {
+                assertThat(eager.chat(ChatRequest.of("alice", "words", words)).intent()).as(words)
+                        .isEqualTo(TestKnowledgeBases.SALARY);
+            }
+        }
+    }
+
+    @Test
+    void aKbExampleIsNeverNoiseEvenWithoutWords() {
+        // "886" (bye-bye) is a closing example in Chinese KBs: the author's examples go to the classifier
+        KnowledgeBase kb = KnowledgeBase.fromYaml("kb.yaml", """
+                name: noise
+                intents:
+                  - id: closing
+                    title: {zh: 再见, en: Bye}
+                    examples:
+                      zh: ['886', 再见]
+                      en: [bye]
+                    answers:
+                      - zh: 再见
+                        en: Bye
+                """);
+        try (DialogEngine eager = DialogEngine.builder().knowledgeBase(kb)
+                .primaryClassifier(dev.ivbot.testkit.KeywordClassifier.of(Map.of("886", "closing", "12345", "closing")))
+                .build()) {
+            assertThat(eager.chat(ChatRequest.of("alice", "s", "886")).intent()).isEqualTo("closing");
+            assertThat(eager.chat(ChatRequest.of("alice", "s", "12345")).fallbackReason())
+                    .isEqualTo(FallbackReason.OUT_OF_SCOPE);
         }
     }
 

@@ -11,12 +11,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -128,13 +125,7 @@ final class KbCommand implements Runnable {
             if (!(e.getValue() instanceof ArrayNode list) || list.size() <= shots) {
                 continue;
             }
-            List<Integer> order = new ArrayList<>();
-            for (int i = 0; i < list.size(); i++) {
-                order.add(i);
-            }
-            Collections.shuffle(order, new Random(seed * 1_000_003L + (id + "/" + e.getKey()).hashCode()));
-            List<Integer> kept = new ArrayList<>(order.subList(0, shots));
-            Collections.sort(kept);
+            List<Integer> kept = FewShotDraw.indices(list.size(), shots, seed, id + "/" + e.getKey());
             ArrayNode cutList = list.arrayNode();
             for (int i : kept) {
                 cutList.add(list.get(i));

@@ -160,13 +160,43 @@ public final class DialogPolicy {
     }
 
     /**
-     * Whether a question holds anything to classify: a letter, a digit or a Han character. Only
-     * punctuation, symbols or emoji ("/", "？？？", "🙂🙂") is noise, answered by the fallback as out
-     * of scope whatever a classifier would make of it (a model trained on greetings gives such
-     * strings confident greeting scores).
+     * Whether a question holds anything to classify: a letter of a script other than Latin (a Han
+     * character, kana, hangul, Cyrillic), or a run of at least two Latin letters that is not one
+     * letter repeated. Everything else is noise, answered by the fallback as out of scope whatever a
+     * classifier would make of it: punctuation, symbols or emoji ("/", "？？？", "🙂🙂"), digits alone
+     * ("12345", "2026"), single letters ("x", "k 1") and one held key ("aaaa", "zzz") — a model
+     * trained on greetings gives such strings confident greeting or closing scores.
      */
     public static boolean hasWords(String normalized) {
-        return normalized.codePoints().anyMatch(Character::isLetterOrDigit);
+        int runStart = -1;
+        int first = 0;
+        boolean twoDistinct = false;
+        for (int i = 0; i < normalized.length(); ) {
+            int cp = normalized.codePointAt(i);
+            if (isLatinLetter(cp)) {
+                if (runStart < 0) {
+                    runStart = i;
+                    first = cp;
+                    twoDistinct = false;
+                } else if (cp != first) {
+                    twoDistinct = true;
+                }
+                if (twoDistinct) {
+                    return true;
+                }
+            } else {
+                runStart = -1;
+                if (Character.isLetter(cp)) {
+                    return true;
+                }
+            }
+            i += Character.charCount(cp);
+        }
+        return false;
+    }
+
+    private static boolean isLatinLetter(int cp) {
+        return Character.isLetter(cp) && Character.UnicodeScript.of(cp) == Character.UnicodeScript.LATIN;
     }
 
     /** True if the question points back at something said before ("is it paid", "这个谁出钱"). */
