@@ -110,7 +110,7 @@ final class KbCommand implements Runnable {
             options.kb = kb;
             Path source = options.kbPath();
             KbLinter linter = KbLinter.builder().minExamples(minExamples)
-                    .crossValidator(noModel ? null : OnnxCrossValidator.builder().build()).build();
+                    .crossValidator(noModel ? null : OnnxCrossValidator.builder().progress(System.err).build()).build();
             long start = System.nanoTime();
             LintReport report = linter.lint(source);
             double seconds = (System.nanoTime() - start) / 1e9;

@@ -11,6 +11,8 @@ import dev.ivbot.onnx.internal.Resources;
 import dev.ivbot.onnx.internal.TextFeatures;
 import dev.ivbot.text.TextNormalizer;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.jspecify.annotations.Nullable;
@@ -46,8 +49,10 @@ public final class OnnxCrossValidator implements ExampleCrossValidator {
     private final int folds;
     private final long seed;
     private final int intraOpThreads;
+    private final PrintStream progress;
 
     private OnnxCrossValidator(Builder b) {
+        this.progress = b.progress;
         this.folds = b.folds;
         this.seed = b.seed;
         this.intraOpThreads = b.intraOpThreads;
@@ -73,7 +78,9 @@ public final class OnnxCrossValidator implements ExampleCrossValidator {
         if (texts.isEmpty()) {
             return out;
         }
+        long start = System.nanoTime();
         Map<String, float[]> embeddings = embed(language, texts);
+        long embedded = System.nanoTime();
         int[] fold = stratifiedFolds(y, labels.size());
         for (int f = 0; f < folds; f++) {
             List<String> trainTexts = new ArrayList<>();
@@ -107,6 +114,8 @@ public final class OnnxCrossValidator implements ExampleCrossValidator {
                 }
             }
         }
+        progress.printf(Locale.ROOT, "[%s] cross-validation: %d examples embedded in %.1f s, %d folds in %.1f s%n",
+                language.code(), texts.size(), (embedded - start) / 1e9, folds, (System.nanoTime() - embedded) / 1e9);
         return out;
     }
 
@@ -160,8 +169,15 @@ public final class OnnxCrossValidator implements ExampleCrossValidator {
         private int folds = DEFAULT_FOLDS;
         private long seed = 42;
         private int intraOpThreads = Runtime.getRuntime().availableProcessors();
+        private PrintStream progress = new PrintStream(OutputStream.nullOutputStream());
 
         private Builder() {}
+
+        /** Where a timing line per language goes; default nowhere. */
+        public Builder progress(PrintStream progress) {
+            this.progress = java.util.Objects.requireNonNull(progress, "progress");
+            return this;
+        }
 
         /** Number of folds, at least 2; default {@value OnnxCrossValidator#DEFAULT_FOLDS}. */
         public Builder folds(int folds) {
