@@ -7,7 +7,12 @@ import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.kb.lint.KbLinter;
 import dev.ivbot.kb.lint.LintFinding;
 import dev.ivbot.kb.lint.LintReport;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +57,32 @@ class OnnxCrossValidatorTest {
                         .doesNotContain("salary").contains("reads as").containsPattern("intents\\.yaml:\\d+"))
                 .allSatisfy(f -> assertThat(f.severity()).isEqualTo(LintFinding.Severity.WARNING));
         assertThat(report.errors()).isEmpty();
+    }
+
+    /** The snippet of docs/kb-format.md, compiled here (not run: it lints a folder of the reader's). */
+    static void kbFormatSnippet() {
+        // tag::kb-lint[]
+        LintReport report = KbLinter.builder()
+                .crossValidator(OnnxCrossValidator.builder().build())  // ivbot-onnx; leave out to skip the model check
+                .build().lint(Path.of("my-kb"));
+        report.findings().forEach(System.out::println);
+        // end::kb-lint[]
+    }
+
+    @Test
+    void theSnippetOfTheKbFormatDocIsCompiledCode() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "kb-format.md"), StandardCharsets.UTF_8);
+        String self = Files.readString(Path.of("src", "test", "java", "dev", "ivbot", "onnx",
+                "OnnxCrossValidatorTest.java"), StandardCharsets.UTF_8);
+        Matcher block = Pattern.compile("(?s)## `kb lint`.*?```java\\n(.*?)```").matcher(doc);
+        Matcher region = Pattern.compile("(?s)// tag::kb-lint\\[]\\n(.*?)\\n\\s*// end::kb-lint\\[]").matcher(self);
+        assertThat(block.find()).isTrue();
+        assertThat(region.find()).isTrue();
+        assertThat(strip(block.group(1))).isEqualTo(strip(region.group(1)));
+    }
+
+    private static String strip(String code) {
+        return code.lines().map(String::strip).filter(l -> !l.isEmpty()).collect(java.util.stream.Collectors.joining("\n"));
     }
 
     @Test
