@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.kb.lint.KbLinter;
+import dev.ivbot.kb.lint.LintFinding;
+import dev.ivbot.kb.lint.LintReport;
+import dev.ivbot.onnx.OnnxCrossValidator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,7 +25,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./ivbot kb ...}: tools over KB folders. */
 @Command(name = "kb", mixinStandardHelpOptions = true, description = "Tools over knowledge bases.",
-        subcommands = KbCommand.Sample.class)
+        subcommands = {KbCommand.Sample.class, KbCommand.Lint.class})
 final class KbCommand implements Runnable {
 
     @Override
@@ -72,6 +76,69 @@ final class KbCommand implements Runnable {
             System.out.printf("wrote %s: %d intents, at most %d examples per language each%s (seed %d)%n", out,
                     sampled.intents().size(), shots, noRules ? ", no rules" : "", seed);
             return 0;
+        }
+    }
+
+    /**
+     * {@code ./ivbot kb lint}: the faults of a KB, each with its file and line ({@link KbLinter});
+     * exit code 1 when there is an error, 0 when there are warnings only.
+     */
+    @Command(name = "lint", mixinStandardHelpOptions = true,
+            description = {"Check a KB for duplicate and confusable examples, thin intents, slot values without an answer, "
+                    + "missing translations and answers that can never be chosen.",
+                    "Exit code 1 on errors, 0 on warnings only. See docs/kb-format.md#kb-lint."})
+    static final class Lint implements Callable<Integer> {
+        @Option(names = "--kb", paramLabel = "DIR", description = "KB folder or file to check (default: the demo KB).")
+        Path kb;
+
+        @Option(names = "--min-examples", paramLabel = "N", defaultValue = "" + KbLinter.DEFAULT_MIN_EXAMPLES,
+                description = "Fewer examples than this in a language make an intent thin (default ${DEFAULT-VALUE}).")
+        int minExamples;
+
+        @Option(names = "--no-model", description = "Skip the confusable-intents check (it embeds every example: seconds).")
+        boolean noModel;
+
+        @Option(names = "--json", description = "Print the findings as one JSON object.")
+        boolean json;
+
+        @Override
+        public Integer call() throws IOException {
+            EngineOptions options = new EngineOptions();
+            options.kb = kb;
+            Path source = options.kbPath();
+            KbLinter linter = KbLinter.builder().minExamples(minExamples)
+                    .crossValidator(noModel ? null : OnnxCrossValidator.builder().progress(System.err).build()).build();
+            long start = System.nanoTime();
+            LintReport report = linter.lint(source);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Path base = Files.isDirectory(source) ? source : source.getParent() == null ? Path.of("") : source.getParent();
+            if (json) {
+                ObjectMapper mapper = new ObjectMapper();
+                ObjectNode root = mapper.createObjectNode();
+                root.put("kb", source.toString()).put("errors", report.errors().size())
+                        .put("warnings", report.warnings().size());
+                ArrayNode findings = root.putArray("findings");
+                for (LintFinding f : report.findings()) {
+                    findings.addObject().put("severity", f.severity().name().toLowerCase(java.util.Locale.ROOT))
+                            .put("code", f.code()).put("file", base.resolve(f.file()).toString()).put("line", f.line())
+                            .put("message", f.message());
+                }
+                ArrayNode skipped = root.putArray("skipped");
+                report.skipped().forEach(skipped::add);
+                System.out.println(mapper.writeValueAsString(root));
+            } else {
+                for (LintFinding f : report.findings()) {
+                    System.out.println(new LintFinding(f.severity(), f.code(), f.message(),
+                            base.resolve(f.file()).toString(), f.line()));
+                }
+                for (String s : report.skipped()) {
+                    System.out.println("skipped " + s);
+                }
+                System.out.printf(java.util.Locale.ROOT, "%s: %d error%s, %d warning%s (%.1f s)%n", source,
+                        report.errors().size(), report.errors().size() == 1 ? "" : "s", report.warnings().size(),
+                        report.warnings().size() == 1 ? "" : "s", seconds);
+            }
+            return report.hasErrors() ? 1 : 0;
         }
     }
 

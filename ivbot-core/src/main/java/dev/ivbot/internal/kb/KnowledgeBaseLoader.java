@@ -62,6 +62,14 @@ public final class KnowledgeBaseLoader {
     private KnowledgeBaseLoader() {}
 
     public static KnowledgeBase load(Path path) {
+        return fromDocuments(readDocuments(path));
+    }
+
+    /**
+     * The YAML documents of a KB folder (every {@code *.yaml} / {@code *.yml} file, in path order,
+     * named relative to the folder) or of a single file, with the loader's limits checked.
+     */
+    public static Map<String, String> readDocuments(Path path) {
         if (!Files.exists(path)) {
             throw new KnowledgeBaseException(new Problem(path.toString(), 0, 0, "does not exist"));
         }
@@ -88,7 +96,7 @@ public final class KnowledgeBaseLoader {
         } else {
             documents.put(path.getFileName().toString(), read(path, path.getFileName().toString()));
         }
-        return fromDocuments(documents);
+        return documents;
     }
 
     private static String read(Path file, String name) {
@@ -144,7 +152,7 @@ public final class KnowledgeBaseLoader {
                 .build();
     }
 
-    private static YamlNode parse(String file, String text, Problems problems) {
+    static YamlNode parse(String file, String text, Problems problems) {
         try (JsonParser parser = FACTORY.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
