@@ -10,13 +10,13 @@ import java.util.List;
 
 /**
  * One real {@code redis-server} (Debian's, on the PATH) on a free loopback port, without persistence;
- * {@link #close()} kills it. Not thread-safe: one per test class.
+ * {@link #close()} kills it. Not thread-safe: one per test class. Shipped in this module's test-jar.
  */
-final class RedisServer implements AutoCloseable {
-    final int port;
+public final class RedisServer implements AutoCloseable {
+    public final int port;
     private final Process process;
 
-    RedisServer() throws IOException, InterruptedException {
+    public RedisServer() throws IOException, InterruptedException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }

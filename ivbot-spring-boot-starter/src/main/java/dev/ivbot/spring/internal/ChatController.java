@@ -88,12 +88,12 @@ public final class ChatController {
     }
 
     @PostMapping("/sessions/{sessionId}/heartbeat")
-    public Map<String, Object> heartbeat(@PathVariable String sessionId) {
+    public Map<String, Object> heartbeat(@PathVariable("sessionId") String sessionId) {
         return Map.of("sessionId", sessionId, "alive", engine.touch(user().userId(), sessionId));
     }
 
     @DeleteMapping("/sessions/{sessionId}")
-    public Map<String, Object> end(@PathVariable String sessionId) {
+    public Map<String, Object> end(@PathVariable("sessionId") String sessionId) {
         return Map.of("sessionId", sessionId, "ended", engine.endSession(user().userId(), sessionId));
     }
 

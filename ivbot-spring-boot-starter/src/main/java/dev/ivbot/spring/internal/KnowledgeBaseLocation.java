@@ -50,11 +50,15 @@ public final class KnowledgeBaseLocation {
         PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver(classLoader);
         List<Resource> files = new ArrayList<>();
         try {
+            Resource root = resolver.getResource(ResourceUtils.CLASSPATH_URL_PREFIX + base);
             if (base.endsWith(".yaml") || base.endsWith(".yml")) {
-                files.add(resolver.getResource(ResourceUtils.CLASSPATH_URL_PREFIX + base));
-            } else {
+                files.add(root);
+            } else if (root.exists()) {
+                // the first classpath root that has the folder, as classpath: means: two jars with a KB of
+                // the same name (the app's and a library's) must not be merged into one
+                String folder = root.getURL().toString().replaceAll("/+$", "");
                 for (String ext : List.of("yaml", "yml")) {
-                    files.addAll(List.of(resolver.getResources("classpath*:" + base + "/**/*." + ext)));
+                    files.addAll(List.of(resolver.getResources(folder + "/**/*." + ext)));
                 }
             }
             files.removeIf(r -> !r.exists());
