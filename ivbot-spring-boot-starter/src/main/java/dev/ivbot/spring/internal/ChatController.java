@@ -24,6 +24,7 @@ import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -48,17 +49,28 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code {sessionId, ended}}; errors {@code {code, message}}. The user is Spring Security's authenticated
  * principal ({@link Authentication#getName()}, a JWT's {@code sub} under a resource server), never the
  * body. A turn holds no request thread: the reply is written when the engine's future completes.
- * Thread-safe.
+ * On shutdown it refuses new turns and lets those in flight finish before the engine closes (a
+ * {@link SmartLifecycle} within {@code spring.lifecycle.timeout-per-shutdown-phase}). Thread-safe.
  */
 @RestController
 @RequestMapping("/api")
-public final class ChatController {
+public final class ChatController implements SmartLifecycle {
+    /**
+     * Stops after the web server's graceful shutdown (which stops taking requests and waits for those
+     * in flight) and before the web server and the engine go: any turn still running then finishes.
+     */
+    static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1536;
+
     private static final Logger LOG = LoggerFactory.getLogger(ChatController.class);
     private static final boolean CLAIMS_PRESENT =
             ClassUtils.isPresent("org.springframework.security.oauth2.core.ClaimAccessor", ChatController.class.getClassLoader());
 
     private final DialogEngine engine;
     private final Map<String, String> claimToSlot;
+    private final Object lock = new Object();
+    private int inFlight;
+    private boolean running;
+    private @Nullable Runnable onDrained;
 
     public ChatController(DialogEngine engine, Map<String, String> claimToSlot) {
         this.engine = engine;
@@ -75,7 +87,18 @@ public final class ChatController {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(error(e, language));
         }
-        return engine.chatAsync(request).handle((reply, failure) -> {
+        if (!enter()) {
+            return CompletableFuture.completedFuture(body(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
+                    "the server is shutting down", Map.of()));
+        }
+        CompletableFuture<Reply> turn;
+        try {
+            turn = engine.chatAsync(request);
+        } catch (RuntimeException e) {
+            exit();
+            throw e;
+        }
+        return turn.whenComplete((reply, failure) -> exit()).handle((reply, failure) -> {
             if (failure != null) {
                 return error(failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure, language);
@@ -85,6 +108,69 @@ public final class ChatController {
             }
             return ResponseEntity.ok(json(reply));
         });
+    }
+
+    private boolean enter() {
+        synchronized (lock) {
+            if (!running) {
+                return false;
+            }
+            inFlight++;
+            return true;
+        }
+    }
+
+    private void exit() {
+        Runnable drained = null;
+        synchronized (lock) {
+            if (--inFlight == 0 && onDrained != null) {
+                drained = onDrained;
+                onDrained = null;
+            }
+        }
+        if (drained != null) {
+            drained.run();
+        }
+    }
+
+    @Override
+    public void start() {
+        synchronized (lock) {
+            running = true;
+        }
+    }
+
+    /** Refuses new turns; Spring's shutdown calls {@link #stop(Runnable)}, which also waits for those in flight. */
+    @Override
+    public void stop() {
+        synchronized (lock) {
+            running = false;
+        }
+    }
+
+    /** Refuses new turns, and tells Spring it has stopped once the turns in flight are answered. */
+    @Override
+    public void stop(Runnable callback) {
+        synchronized (lock) {
+            running = false;
+            if (inFlight > 0) {
+                onDrained = callback;
+                return;
+            }
+        }
+        callback.run();
+    }
+
+    @Override
+    public boolean isRunning() {
+        synchronized (lock) {
+            return running;
+        }
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 
     @PostMapping("/sessions/{sessionId}/heartbeat")
