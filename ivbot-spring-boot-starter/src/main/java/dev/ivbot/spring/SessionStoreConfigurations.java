@@ -1,0 +1,51 @@
+package dev.ivbot.spring;
+
+import dev.ivbot.redis.RedisSessionStore;
+import dev.ivbot.spi.SessionStore;
+import dev.ivbot.spring.internal.RedisStores;
+import java.time.InstantSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.data.redis.RedisConnectionDetails;
+import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The session store choices, imported by {@link IvbotAutoConfiguration} in this order: Redis when it is
+ * there, else memory. Not nested in the auto-configuration, whose member classes Spring would process
+ * in an order of its own.
+ */
+final class SessionStoreConfigurations {
+    private SessionStoreConfigurations() {}
+
+    /** Sessions in Redis, where the portal's Spring Data Redis connects. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({RedisSessionStore.class, RedisConnectionDetails.class})
+    @ConditionalOnBean(RedisConnectionDetails.class)
+    @ConditionalOnProperty(name = "ivbot.session.redis", havingValue = "true", matchIfMissing = true)
+    static class Redis {
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean
+        SessionStore ivbotRedisSessionStore(IvbotProperties properties, RedisConnectionDetails details,
+                ObjectProvider<RedisProperties> redis) {
+            IvbotAutoConfiguration.checkSession(properties.getSession());
+            return RedisStores.create(details, redis.getIfAvailable(), properties.getSession());
+        }
+    }
+
+    /** Sessions in memory: the default. */
+    @Configuration(proxyBeanMethods = false)
+    static class InMemory {
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean
+        SessionStore ivbotInMemorySessionStore(IvbotProperties properties) {
+            IvbotProperties.Session s = properties.getSession();
+            IvbotAutoConfiguration.checkSession(s);
+            return SessionStore.inMemory(s.getTtl(), s.getMaxInMemory(), s.getMaxPerUser(), InstantSource.system());
+        }
+    }
+}
