@@ -204,7 +204,7 @@ public final class DialogEngine implements AutoCloseable {
             }
             if (reply != null) {
                 metrics.recordReply(reply, System.nanoTime() - start);
-                listeners.publish(new TurnEvent(request.userId(), reply, null, turn.primaryTimedOut, turn.primaryFailed));
+                listeners.publish(turnEvent(turn, reply, null));
                 return;
             }
             Throwable cause = unwrap(error);
@@ -213,8 +213,15 @@ public final class DialogEngine implements AutoCloseable {
             } else {
                 metrics.recordError();
             }
-            listeners.publish(new TurnEvent(request.userId(), null, cause, turn.primaryTimedOut, turn.primaryFailed));
+            listeners.publish(turnEvent(turn, null, cause));
         });
+    }
+
+    private static TurnEvent turnEvent(Turn turn, @Nullable Reply reply, @Nullable Throwable error) {
+        Classification c = turn.classification;
+        return new TurnEvent(turn.request.userId(), reply, error, turn.primaryTimedOut, turn.primaryFailed,
+                turn.request.sessionId(), turn.text, c == null ? List.of() : c.ranked(),
+                c == null ? null : c.modelVersion(), turn.rt.knowledgeBase.fingerprint());
     }
 
     /**
@@ -415,6 +422,8 @@ public final class DialogEngine implements AutoCloseable {
         volatile boolean primaryAsked;
         volatile boolean primaryTimedOut;
         volatile boolean primaryFailed;
+        /** The stand-alone classification the turn was decided on, for listeners; null if none ran. */
+        volatile @Nullable Classification classification;
 
         Turn(Runtime rt, ChatRequest request, InputValidator.ValidText valid) {
             this.rt = rt;
@@ -600,12 +609,14 @@ public final class DialogEngine implements AutoCloseable {
         long deadline = System.nanoTime() + deadlineNanos;
         CachedClassification cached = rt.cache.getIfPresent(turn.normalized);
         if (cached != null && cached.version.equals(rt.primary.version())) {
+            turn.classification = cached.classification;
             return CompletableFuture.completedFuture(
                     DialogPolicy.standalone(rt.knowledgeBase, cached.classification, Source.CACHE, false, turn.language));
         }
         turn.primaryAsked = true;
         return runClassifier(rt.primary, input, deadline, turn, true).thenCompose(result -> {
             if (result != null) {
+                turn.classification = result;
                 rt.cache.put(turn.normalized, new CachedClassification(result, rt.primary.version()));
                 return CompletableFuture.completedFuture(
                         DialogPolicy.standalone(rt.knowledgeBase, result, rt.primary.source(), false, turn.language));
@@ -613,7 +624,10 @@ public final class DialogEngine implements AutoCloseable {
             if (rt.secondary == null) {
                 return CompletableFuture.completedFuture(UNAVAILABLE);
             }
-            return runClassifier(rt.secondary, input, deadline, turn, false).thenApply(secondary -> secondary == null
+            return runClassifier(rt.secondary, input, deadline, turn, false).thenApply(secondary -> {
+                turn.classification = secondary;
+                return secondary;
+            }).thenApply(secondary -> secondary == null
                     ? UNAVAILABLE : DialogPolicy.standalone(rt.knowledgeBase, secondary, rt.secondary.source(), true, turn.language));
         });
     }
