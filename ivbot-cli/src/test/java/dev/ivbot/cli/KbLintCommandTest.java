@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ivbot.testkit.KbFolder;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,16 +41,33 @@ class KbLintCommandTest extends CliTestSupport {
         int code = Main.run("kb", "lint", "--kb", kb.toString(), "--no-model", "--min-examples", "21");
         String out = output();
         assertThat(code).as(out).isEqualTo(1);
-        assertThat(out).containsPattern(java.util.regex.Pattern.quote(file)
-                + ":\\d+: error \\[duplicate-example\\] '病假怎么请' is an example of 'payday' and of 'leave_policy'");
-        assertThat(out).containsPattern(java.util.regex.Pattern.quote(file)
-                + ":\\d+: error \\[missing-translation\\] an answer of 'social_insurance' 'when: \\{city: beijing\\}' has no English text");
-        assertThat(out).containsPattern(java.util.regex.Pattern.quote(file)
-                + ":\\d+: error \\[unreachable-answer\\] the answer 'when: \\{city: guangzhou\\}' of 'social_insurance'"
+        Path pay = kb.resolve("intents/pay_and_benefits.yaml");
+        assertThat(out).contains(file + ":" + lineOf(pay, "        - 病假怎么请")
+                + ": error [duplicate-example] '病假怎么请' is an example of 'payday' and of 'leave_policy'");
+        // the answer whose en line was removed starts at its when line
+        assertThat(out).contains(file + ":" + lineOf(pay, "      - when: {city: beijing}")
+                + ": error [missing-translation] an answer of 'social_insurance' 'when: {city: beijing}' has no English text");
+        assertThat(out).contains(file + ":" + lineOf(pay, "      - when: {city: guangzhou}")
+                + ": error [unreachable-answer] the answer 'when: {city: guangzhou}' of 'social_insurance'"
                 + " can never be chosen: slot 'city' cannot take 'guangzhou'");
         assertThat(out).containsPattern(java.util.regex.Pattern.quote(file)
                 + ":\\d+: warning \\[slot-value-without-answer\\] \\d+ examples? of 'social_insurance' name city=hangzhou");
         assertThat(out).containsPattern("warning \\[thin-intent\\] intent '\\w+' has \\d+ English examples, fewer than 21");
+    }
+
+    /** 1-based number of the first line of {@code file} that starts with {@code prefix}. */
+    private static int lineOf(Path file, String prefix) {
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).startsWith(prefix)) {
+                    return i + 1;
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new AssertionError(prefix + " not in " + file);
     }
 
     private static void edit(Path kb, String regex, String replacement) {

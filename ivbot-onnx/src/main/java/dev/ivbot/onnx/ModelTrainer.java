@@ -481,10 +481,23 @@ public final class ModelTrainer {
 
     private void embedAll(Encoder encoder, List<Example> examples, Map<String, float[]> cache, Language language)
             throws OrtException {
-        java.util.LinkedHashSet<String> pending = new java.util.LinkedHashSet<>();
+        List<String> texts = new ArrayList<>();
         for (Example e : examples) {
-            if (!cache.containsKey(e.text)) {
-                pending.add(e.text);
+            texts.add(e.text);
+        }
+        embed(encoder, texts, cache, progress, language);
+    }
+
+    /**
+     * Adds the embedding of each text not yet in {@code cache}, in batches of 32, with a progress line
+     * every 20 batches; stops between batches when the thread is interrupted.
+     */
+    static void embed(Encoder encoder, List<String> texts, Map<String, float[]> cache, PrintStream progress,
+            Language language) throws OrtException {
+        java.util.LinkedHashSet<String> pending = new java.util.LinkedHashSet<>();
+        for (String t : texts) {
+            if (!cache.containsKey(t)) {
+                pending.add(t);
             }
         }
         List<String> todo = new ArrayList<>(pending);

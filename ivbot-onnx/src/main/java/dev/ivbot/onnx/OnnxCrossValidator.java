@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -125,14 +124,7 @@ public final class OnnxCrossValidator implements ExampleCrossValidator {
         Map<String, float[]> out = new HashMap<>();
         try (Encoder encoder = new Encoder(Resources.read(refs[0], none), Resources.read(refs[1], none),
                 Encoder.Pooling.CLS, ModelTrainer.MAX_TOKENS, intraOpThreads)) {
-            List<String> distinct = new ArrayList<>(new LinkedHashSet<>(texts));
-            for (int i = 0; i < distinct.size(); i += 32) {
-                List<String> batch = distinct.subList(i, Math.min(distinct.size(), i + 32));
-                float[][] rows = encoder.embed(batch);
-                for (int j = 0; j < rows.length; j++) {
-                    out.put(batch.get(j), rows[j]);
-                }
-            }
+            ModelTrainer.embed(encoder, texts, out, progress, language);
         } catch (OrtException e) {
             throw new IllegalStateException("the " + language.code() + " encoder failed: " + e.getMessage(), e);
         } catch (IOException e) {
