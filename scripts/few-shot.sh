@@ -38,6 +38,8 @@ for key in rows[0]:
     if key.startswith("n"):
         continue
     vals = [float(r[key]) for r in rows]
+    if any(v != v for v in vals):  # NaN: the file has no line of that kind (e.g. only out-of-scope lines)
+        continue
     sd = st.stdev(vals) if len(vals) > 1 else 0.0
     out.append(f"{key}={st.mean(vals):.4f}±{sd:.4f}")
 print(f"shots={k} data={data} runs={len(rows)} mean " + " ".join(out))
