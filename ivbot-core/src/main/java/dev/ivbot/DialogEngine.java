@@ -19,6 +19,7 @@ import dev.ivbot.spi.Fallback;
 import dev.ivbot.spi.FailureAlarmListener;
 import dev.ivbot.spi.IntentClassifier;
 import dev.ivbot.spi.SaveOutcome;
+import dev.ivbot.spi.ScoredIntent;
 import dev.ivbot.spi.SessionState;
 import dev.ivbot.spi.SessionStore;
 import dev.ivbot.spi.TurnEvent;
@@ -204,7 +205,7 @@ public final class DialogEngine implements AutoCloseable {
             }
             if (reply != null) {
                 metrics.recordReply(reply, System.nanoTime() - start);
-                listeners.publish(new TurnEvent(request.userId(), reply, null, turn.primaryTimedOut, turn.primaryFailed));
+                listeners.publish(turn.event(reply, null));
                 return;
             }
             Throwable cause = unwrap(error);
@@ -213,7 +214,7 @@ public final class DialogEngine implements AutoCloseable {
             } else {
                 metrics.recordError();
             }
-            listeners.publish(new TurnEvent(request.userId(), null, cause, turn.primaryTimedOut, turn.primaryFailed));
+            listeners.publish(turn.event(null, cause));
         });
     }
 
@@ -415,6 +416,8 @@ public final class DialogEngine implements AutoCloseable {
         volatile boolean primaryAsked;
         volatile boolean primaryTimedOut;
         volatile boolean primaryFailed;
+        /** The last classification this turn's verdict rests on, for the listeners (the review queue). */
+        volatile @Nullable Classification classification;
 
         Turn(Runtime rt, ChatRequest request, InputValidator.ValidText valid) {
             this.rt = rt;
@@ -424,6 +427,13 @@ public final class DialogEngine implements AutoCloseable {
             this.language = Language.detect(valid.text());
             this.extraction = rt.slotExtractor.extract(normalized);
             this.storeId = SessionKeys.storeId(request.userId(), request.sessionId());
+        }
+
+        TurnEvent event(@Nullable Reply reply, @Nullable Throwable error) {
+            Classification c = classification;
+            List<ScoredIntent> top = c == null ? List.of() : c.ranked().subList(0, Math.min(3, c.ranked().size()));
+            return new TurnEvent(request.userId(), reply, error, primaryTimedOut, primaryFailed, text, top,
+                    c == null ? "" : c.modelVersion(), rt.knowledgeBase.fingerprint());
         }
     }
 
@@ -600,12 +610,14 @@ public final class DialogEngine implements AutoCloseable {
         long deadline = System.nanoTime() + deadlineNanos;
         CachedClassification cached = rt.cache.getIfPresent(turn.normalized);
         if (cached != null && cached.version.equals(rt.primary.version())) {
+            turn.classification = cached.classification;
             return CompletableFuture.completedFuture(
                     DialogPolicy.standalone(rt.knowledgeBase, cached.classification, Source.CACHE, false, turn.language));
         }
         turn.primaryAsked = true;
         return runClassifier(rt.primary, input, deadline, turn, true).thenCompose(result -> {
             if (result != null) {
+                turn.classification = result;
                 rt.cache.put(turn.normalized, new CachedClassification(result, rt.primary.version()));
                 return CompletableFuture.completedFuture(
                         DialogPolicy.standalone(rt.knowledgeBase, result, rt.primary.source(), false, turn.language));
@@ -613,7 +625,12 @@ public final class DialogEngine implements AutoCloseable {
             if (rt.secondary == null) {
                 return CompletableFuture.completedFuture(UNAVAILABLE);
             }
-            return runClassifier(rt.secondary, input, deadline, turn, false).thenApply(secondary -> secondary == null
+            return runClassifier(rt.secondary, input, deadline, turn, false).thenApply(secondary -> {
+                if (secondary != null) {
+                    turn.classification = secondary;
+                }
+                return secondary;
+            }).thenApply(secondary -> secondary == null
                     ? UNAVAILABLE : DialogPolicy.standalone(rt.knowledgeBase, secondary, rt.secondary.source(), true, turn.language));
         });
     }
