@@ -7,6 +7,7 @@ import dev.ivbot.kb.Intent;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.kb.KnowledgeBaseException;
 import dev.ivbot.review.internal.Agglomerative;
+import dev.ivbot.review.internal.CharGrams;
 import dev.ivbot.review.internal.KbYamlEditor;
 import dev.ivbot.spi.ReviewItem;
 import dev.ivbot.spi.ReviewQueue;
@@ -55,10 +56,21 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: mining and writes are serialised on the service.
  */
 public final class ReviewService {
-    /** Questions closer than this (average cosine distance) form one cluster; chosen on eval/dev.jsonl. */
-    public static final double DEFAULT_DISTANCE_THRESHOLD = 0.30;
-    /** A cluster whose mean nearest-example similarity to an intent reaches this suggests adding to it. */
-    public static final double DEFAULT_ADD_THRESHOLD = 0.80;
+    /**
+     * Chinese questions closer than this (average cosine distance of bge-small-zh embeddings) form one
+     * cluster; chosen on eval/dev.jsonl (see docs/operations.md). The English encoder's distances are
+     * tighter: {@link #DEFAULT_DISTANCE_THRESHOLD_EN}.
+     */
+    public static final double DEFAULT_DISTANCE_THRESHOLD = 0.40;
+    public static final double DEFAULT_DISTANCE_THRESHOLD_EN = 0.30;
+    /**
+     * A Chinese cluster whose mean similarity to an intent's nearest example reaches this suggests
+     * adding to it, else a new intent; chosen on eval/dev.jsonl. English: {@link #DEFAULT_ADD_THRESHOLD_EN}.
+     */
+    public static final double DEFAULT_ADD_THRESHOLD = 0.78;
+    public static final double DEFAULT_ADD_THRESHOLD_EN = 0.83;
+    /** The share of character n-grams in the similarity; 0: on eval/dev.jsonl they added nothing to the encoder. */
+    public static final double DEFAULT_LEXICAL_WEIGHT = 0.0;
     public static final int DEFAULT_MIN_CLUSTER_SIZE = 2;
     public static final int DEFAULT_MAX_ITEMS = 3000;
     public static final String DEFAULT_NEW_INTENT_FILE = "intents/reviewed.yaml";
@@ -68,8 +80,9 @@ public final class ReviewService {
     private final Path folder;
     private final ReviewQueue queue;
     private final Embedder embedder;
-    private final double distanceThreshold;
-    private final double addThreshold;
+    private final Map<Language, Double> distanceThreshold;
+    private final Map<Language, Double> addThreshold;
+    private final double lexicalWeight;
     private final int minClusterSize;
     private final int maxItems;
     private final String newIntentFile;
@@ -80,7 +93,7 @@ public final class ReviewService {
     /** Unit embeddings of the KB's examples, per language, for the KB they were computed from. */
     private final Map<Language, ExampleVectors> exampleVectors = new LinkedHashMap<>();
 
-    private record ExampleVectors(String fingerprint, float[][] vectors, List<String> intents) {}
+    private record ExampleVectors(String fingerprint, float[][] vectors, List<String> texts, List<String> intents) {}
 
     /** What an operator's decision did. Immutable and thread-safe. */
     public record Action(String action, String clusterId, @Nullable String intent, int examplesAdded,
@@ -90,8 +103,9 @@ public final class ReviewService {
         this.folder = Objects.requireNonNull(b.folder, "knowledgeBase folder");
         this.queue = Objects.requireNonNull(b.queue, "queue");
         this.embedder = Objects.requireNonNull(b.embedder, "embedder");
-        this.distanceThreshold = b.distanceThreshold;
-        this.addThreshold = b.addThreshold;
+        this.distanceThreshold = Map.copyOf(b.distanceThreshold);
+        this.addThreshold = Map.copyOf(b.addThreshold);
+        this.lexicalWeight = b.lexicalWeight;
         this.minClusterSize = b.minClusterSize;
         this.maxItems = b.maxItems;
         this.newIntentFile = b.newIntentFile;
@@ -139,27 +153,38 @@ public final class ReviewService {
     }
 
     private List<ReviewCluster> mine(KnowledgeBase kb, Language language, List<ReviewItem> items) {
+        int n = items.size();
         float[][] vectors = units(embedder.embed(items.stream().map(ReviewItem::text).toList(), language));
-        int[] labels = Agglomerative.cluster(vectors, distanceThreshold);
+        ExampleVectors examples = examples(kb, language);
+        // one lexical vocabulary for the questions and the KB's examples, so that both sides compare alike
+        List<String> texts = new ArrayList<>(n + examples.texts.size());
+        items.forEach(i -> texts.add(i.text()));
+        texts.addAll(examples.texts);
+        CharGrams grams = new CharGrams(texts);
+        float w = (float) (1 - lexicalWeight);
+        float l = (float) lexicalWeight;
+        int[] labels = Agglomerative.cluster(n,
+                (i, j) -> w * Agglomerative.dot(vectors[i], vectors[j]) + l * grams.similarity(i, j),
+                distanceThreshold.get(language));
         Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < labels.length; i++) {
             groups.computeIfAbsent(labels[i], k -> new ArrayList<>()).add(i);
         }
-        ExampleVectors examples = examples(kb, language);
         List<ReviewCluster> out = new ArrayList<>();
         for (List<Integer> members : groups.values()) {
             if (members.size() < minClusterSize) {
                 continue;
             }
-            float[] centre = new float[vectors[0].length];
-            for (int m : members) {
-                for (int k = 0; k < centre.length; k++) {
-                    centre[k] += vectors[m][k];
+            Map<Integer, Double> centrality = new LinkedHashMap<>();
+            for (int a : members) {
+                double sum = 0;
+                for (int b : members) {
+                    sum += w * Agglomerative.dot(vectors[a], vectors[b]) + l * grams.similarity(a, b);
                 }
+                centrality.put(a, sum);
             }
-            float[] c = Agglomerative.unit(centre);
             List<Integer> byCloseness = new ArrayList<>(members);
-            byCloseness.sort(Comparator.comparingDouble(m -> -Agglomerative.dot(vectors[m], c)));
+            byCloseness.sort(Comparator.comparingDouble(m -> -centrality.get(m)));
             Set<String> representatives = new LinkedHashSet<>();
             for (int m : byCloseness) {
                 if (representatives.size() < 3) {
@@ -170,21 +195,22 @@ public final class ReviewService {
             for (int m : members) {
                 Map<String, Double> best = new LinkedHashMap<>();
                 for (int x = 0; x < examples.vectors.length; x++) {
-                    best.merge(examples.intents.get(x), (double) Agglomerative.dot(vectors[m], examples.vectors[x]), Math::max);
+                    double sim = w * Agglomerative.dot(vectors[m], examples.vectors[x]) + l * grams.similarity(m, n + x);
+                    best.merge(examples.intents.get(x), sim, Math::max);
                 }
-                best.forEach((intent, s) -> score.merge(intent, s / members.size(), Double::sum));
+                best.forEach((intent, sim) -> score.merge(intent, sim / members.size(), Double::sum));
             }
             String nearest = null;
             double nearestScore = 0;
-            for (Map.Entry<String, Double> s : score.entrySet()) {
-                if (nearest == null || s.getValue() > nearestScore) {
-                    nearest = s.getKey();
-                    nearestScore = s.getValue();
+            for (Map.Entry<String, Double> e : score.entrySet()) {
+                if (nearest == null || e.getValue() > nearestScore) {
+                    nearest = e.getKey();
+                    nearestScore = e.getValue();
                 }
             }
             List<String> ids = members.stream().map(m -> items.get(m).id()).toList();
             List<String> questions = members.stream().map(m -> items.get(m).text()).toList();
-            ReviewCluster.Suggestion suggestion = nearest != null && nearestScore >= addThreshold
+            ReviewCluster.Suggestion suggestion = nearest != null && nearestScore >= addThreshold.get(language)
                     ? ReviewCluster.Suggestion.ADD_TO_INTENT : ReviewCluster.Suggestion.NEW_INTENT;
             out.add(new ReviewCluster(idOf(ids), language, ids, questions, List.copyOf(representatives), suggestion,
                     nearest, nearestScore));
@@ -206,7 +232,7 @@ public final class ReviewService {
             }
         }
         float[][] vectors = texts.isEmpty() ? new float[0][] : units(embedder.embed(texts, language));
-        ExampleVectors computed = new ExampleVectors(kb.fingerprint(), vectors, intents);
+        ExampleVectors computed = new ExampleVectors(kb.fingerprint(), vectors, texts, intents);
         exampleVectors.put(language, computed);
         return computed;
     }
@@ -346,8 +372,11 @@ public final class ReviewService {
         private @Nullable Path folder;
         private @Nullable ReviewQueue queue;
         private @Nullable Embedder embedder;
-        private double distanceThreshold = DEFAULT_DISTANCE_THRESHOLD;
-        private double addThreshold = DEFAULT_ADD_THRESHOLD;
+        private final Map<Language, Double> distanceThreshold = new java.util.EnumMap<>(Map.of(
+                Language.ZH, DEFAULT_DISTANCE_THRESHOLD, Language.EN, DEFAULT_DISTANCE_THRESHOLD_EN));
+        private final Map<Language, Double> addThreshold = new java.util.EnumMap<>(Map.of(
+                Language.ZH, DEFAULT_ADD_THRESHOLD, Language.EN, DEFAULT_ADD_THRESHOLD_EN));
+        private double lexicalWeight = DEFAULT_LEXICAL_WEIGHT;
         private int minClusterSize = DEFAULT_MIN_CLUSTER_SIZE;
         private int maxItems = DEFAULT_MAX_ITEMS;
         private String newIntentFile = DEFAULT_NEW_INTENT_FILE;
@@ -375,21 +404,55 @@ public final class ReviewService {
             return this;
         }
 
-        /** Average cosine distance up to which clusters merge; default {@value #DEFAULT_DISTANCE_THRESHOLD}. */
+        /** Average cosine distance up to which clusters merge, for both languages. */
         public Builder distanceThreshold(double threshold) {
-            if (!(threshold > 0 && threshold < 2)) {
-                throw new IllegalArgumentException("threshold must be in (0, 2), was " + threshold);
+            for (Language language : Language.values()) {
+                distanceThreshold(language, threshold);
             }
-            this.distanceThreshold = threshold;
             return this;
         }
 
-        /** Similarity from which "add to intent" is suggested; default {@value #DEFAULT_ADD_THRESHOLD}. */
+        /**
+         * Average cosine distance up to which clusters of one language merge; default
+         * {@value #DEFAULT_DISTANCE_THRESHOLD} (zh), {@value #DEFAULT_DISTANCE_THRESHOLD_EN} (en).
+         */
+        public Builder distanceThreshold(Language language, double threshold) {
+            if (!(threshold > 0 && threshold < 2)) {
+                throw new IllegalArgumentException("threshold must be in (0, 2), was " + threshold);
+            }
+            this.distanceThreshold.put(Objects.requireNonNull(language, "language"), threshold);
+            return this;
+        }
+
+        /** Similarity from which "add to intent" is suggested, for both languages. */
         public Builder addThreshold(double threshold) {
+            for (Language language : Language.values()) {
+                addThreshold(language, threshold);
+            }
+            return this;
+        }
+
+        /**
+         * Similarity from which "add to intent" is suggested for one language; default
+         * {@value #DEFAULT_ADD_THRESHOLD} (zh), {@value #DEFAULT_ADD_THRESHOLD_EN} (en).
+         */
+        public Builder addThreshold(Language language, double threshold) {
             if (!(threshold >= -1 && threshold <= 1)) {
                 throw new IllegalArgumentException("threshold must be in [-1, 1], was " + threshold);
             }
-            this.addThreshold = threshold;
+            this.addThreshold.put(Objects.requireNonNull(language, "language"), threshold);
+            return this;
+        }
+
+        /**
+         * The share of the similarity that comes from character n-grams rather than the encoder;
+         * default {@value #DEFAULT_LEXICAL_WEIGHT}.
+         */
+        public Builder lexicalWeight(double weight) {
+            if (!(weight >= 0 && weight <= 1)) {
+                throw new IllegalArgumentException("weight must be in [0, 1], was " + weight);
+            }
+            this.lexicalWeight = weight;
             return this;
         }
 

@@ -12,18 +12,27 @@ package dev.ivbot.review.internal;
 public final class Agglomerative {
     private Agglomerative() {}
 
-    /**
-     * The cluster label of each vector (labels 0..k-1 in order of first appearance).
-     *
-     * @param unit vectors of unit length
-     * @param threshold the largest average cosine distance (1 - similarity) at which two clusters merge
-     */
+    /** Similarity of items {@code i} and {@code j}, at most 1. */
+    @FunctionalInterface
+    public interface Similarity {
+        float of(int i, int j);
+    }
+
+    /** {@link #cluster(int, Similarity, double)} on the cosine similarity of unit vectors. */
     public static int[] cluster(float[][] unit, double threshold) {
-        int n = unit.length;
+        return cluster(unit.length, (i, j) -> dot(unit[i], unit[j]), threshold);
+    }
+
+    /**
+     * The cluster label of each of {@code n} items (labels 0..k-1 in order of first appearance).
+     *
+     * @param threshold the largest average distance (1 - similarity) at which two clusters merge
+     */
+    public static int[] cluster(int n, Similarity similarity, double threshold) {
         float[][] d = new float[n][n];
         for (int i = 0; i < n; i++) {
             for (int j = i + 1; j < n; j++) {
-                float dist = 1 - dot(unit[i], unit[j]);
+                float dist = 1 - similarity.of(i, j);
                 d[i][j] = dist;
                 d[j][i] = dist;
             }
