@@ -70,6 +70,9 @@ class OperatorLoopScenarioTest {
         return out;
     }
 
+    /** Confidences of right answers, to see what the recorder's low-confidence bar costs. */
+    static final List<Double> RIGHT_CONFIDENCES = new ArrayList<>();
+
     static double accuracy(DialogEngine engine, List<Labeled> data) {
         int right = 0;
         int n = 0;
@@ -78,6 +81,9 @@ class OperatorLoopScenarioTest {
             String got = r.intent() == null ? "oos" : r.intent();
             if (got.equals(l.intent())) {
                 right++;
+                if (r.intent() != null) {
+                    RIGHT_CONFIDENCES.add(r.confidence());
+                }
             }
         }
         return data.isEmpty() ? Double.NaN : (double) right / data.size();
@@ -120,6 +126,8 @@ class OperatorLoopScenarioTest {
             double removedBefore = accuracy(engine, heldOutRemoved);
             double othersBefore = accuracy(engine, heldOutOthers);
             double devOthersBefore = accuracy(engine, dev.stream().filter(l -> !REMOVED.contains(l.intent())).toList());
+            System.out.printf("right answers before: %d, of which below 0.75: %d, below 0.6: %d%n", RIGHT_CONFIDENCES.size(),
+                    RIGHT_CONFIDENCES.stream().filter(c -> c < 0.75).count(), RIGHT_CONFIDENCES.stream().filter(c -> c < 0.6).count());
             int evalTurns = heldOutRemoved.size() + heldOutOthers.size() + dev.size() - heldOutRemoved.size();
             assertThat(heard.tryAcquire(evalTurns, 2, TimeUnit.MINUTES)).isTrue();
             queue.remove(queue.items().stream().map(ReviewItem::id).toList()); // the measurement's own misses

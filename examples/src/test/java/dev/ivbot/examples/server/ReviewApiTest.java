@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ivbot.kb.Intent;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.testkit.KbFolder;
 import java.nio.charset.StandardCharsets;
@@ -30,13 +29,29 @@ class ReviewApiTest {
     @TempDir
     Path dir;
 
-    @Test
-    void anOperatorTurnsAClusterIntoAnIntentAndCandidatesAreForbidden() throws Exception {
-        Intent removed = KnowledgeBase.load(Path.of("hr-demo-kb")).intent("medical_exam").orElseThrow();
+    private static final List<String> ASKED =
+            KnowledgeBase.load(Path.of("hr-demo-kb")).intent("medical_exam").orElseThrow().examplesZh();
+
+    /** A server on a copy of the demo KB without medical_exam, whose questions a candidate has asked. */
+    private ChatServer serverWithQueuedQuestions(boolean devLogin) throws Exception {
         KbFolder kb = KbFolder.copy(Path.of("hr-demo-kb"), dir.resolve("kb")).removeIntent("medical_exam");
         ServerConfig config = ServerConfig.builder().port(0).knowledgeBase(kb.root()).modelRepository(dir.resolve("models"))
-                .hmacSecret(SECRET).devLogin(false).build();
-        try (ChatServer server = ChatServer.start(config)) {
+                .hmacSecret(SECRET).devLogin(devLogin).build();
+        ChatServer server = ChatServer.start(config);
+        TestHttp http = new TestHttp(server.uri());
+        int n = 0;
+        for (String q : ASKED) {
+            assertThat(http.post("/api/chat", token("candidate-1", null), Map.of("sessionId", "c-" + (n++), "text", q))
+                    .status()).isEqualTo(200);
+        }
+        awaitUntil(Duration.ofSeconds(10), () -> server.reviewQueue().size() >= ASKED.size() / 3, "queued questions");
+        return server;
+    }
+
+    @Test
+    void anOperatorTurnsAClusterIntoAnIntentAndCandidatesAreForbidden() throws Exception {
+        try (ChatServer server = serverWithQueuedQuestions(false)) {
+            Path kb = server.config().knowledgeBase().orElseThrow();
             TestHttp http = new TestHttp(server.uri());
             String candidate = token("candidate-1", null);
             String operator = token("hr-alice", "operator");
@@ -51,13 +66,6 @@ class ReviewApiTest {
                         .as(call[1]).isEqualTo(401);
             }
 
-            List<String> asked = removed.examplesZh();
-            int n = 0;
-            for (String q : asked) {
-                assertThat(http.post("/api/chat", candidate, Map.of("sessionId", "c-" + (n++), "text", q)).status()).isEqualTo(200);
-            }
-            awaitUntil(Duration.ofSeconds(10), () -> server.reviewQueue().size() >= asked.size() / 3, "queued questions");
-
             TestHttp.Response list = http.send("GET", "/api/review/clusters", operator, null);
             assertThat(list.status()).as(list.body()).isEqualTo(200);
             JsonNode best = null;
@@ -65,7 +73,7 @@ class ReviewApiTest {
             for (JsonNode c : list.json().get("clusters")) {
                 long k = 0;
                 for (JsonNode q : c.get("questions")) {
-                    k += asked.contains(q.asText()) ? 1 : 0;
+                    k += ASKED.contains(q.asText()) ? 1 : 0;
                 }
                 if (k > bestCount) {
                     best = c;
@@ -79,7 +87,7 @@ class ReviewApiTest {
                             "answerEn", "Please take the medical exam at one of our listed centres (test answer)."));
             assertThat(created.status()).as(created.body()).isEqualTo(200);
             assertThat(created.json().get("by").asText()).isEqualTo("hr-alice");
-            assertThat(Files.readString(kb.root().resolve("intents/reviewed.yaml"))).contains("- id: medical_exam", question);
+            assertThat(Files.readString(kb.resolve("intents/reviewed.yaml"))).contains("- id: medical_exam", question);
 
             // the watcher reloads the KB, the lifecycle trains version 2 and swaps it in
             awaitUntil(Duration.ofSeconds(180), () -> http.get("/health").json().at("/classifier/version").asText()
@@ -87,6 +95,19 @@ class ReviewApiTest {
             JsonNode reply = http.post("/api/chat", candidate, Map.of("sessionId", "after", "text", question)).json();
             assertThat(reply.get("intent").asText()).as(reply.toString()).isEqualTo("medical_exam");
             assertThat(reply.get("text").asText()).isEqualTo(ANSWER);
+        }
+    }
+
+    /** The same through the review page in Chromium (examples/e2e/review.spec.mjs). */
+    @Test
+    void theReviewPageInABrowser() throws Exception {
+        BrowserScript.requireBrowser();
+        try (ChatServer server = serverWithQueuedQuestions(true)) {
+            Path kb = server.config().knowledgeBase().orElseThrow();
+            String question = server.reviewQueue().items().get(0).text();
+            BrowserScript.run("review.spec.mjs", 420, server.uri().toString(),
+                    Path.of("target", "screenshots").toAbsolutePath().toString(), token("candidate-1", null), question, ANSWER);
+            assertThat(Files.readString(kb.resolve("intents/reviewed.yaml"))).contains("- id: medical_exam", question);
         }
     }
 
