@@ -19,6 +19,7 @@ import dev.ivbot.spi.Fallback;
 import dev.ivbot.spi.FailureAlarmListener;
 import dev.ivbot.spi.IntentClassifier;
 import dev.ivbot.spi.SaveOutcome;
+import dev.ivbot.spi.ScoredIntent;
 import dev.ivbot.spi.SessionState;
 import dev.ivbot.spi.SessionStore;
 import dev.ivbot.spi.TurnEvent;
@@ -625,7 +626,9 @@ public final class DialogEngine implements AutoCloseable {
                 return CompletableFuture.completedFuture(UNAVAILABLE);
             }
             return runClassifier(rt.secondary, input, deadline, turn, false).thenApply(secondary -> {
-                turn.classification = secondary;
+                if (secondary != null) {
+                    turn.classification = secondary;
+                }
                 return secondary;
             }).thenApply(secondary -> secondary == null
                     ? UNAVAILABLE : DialogPolicy.standalone(rt.knowledgeBase, secondary, rt.secondary.source(), true, turn.language));

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./ivbot}. Each {@link #run} builds its own command objects: thread-safe. */
 @Command(name = "ivbot", mixinStandardHelpOptions = true, version = "ivbot 0.1.0-SNAPSHOT",
         description = "ivbot: an embeddable HR question-answering SDK. Commands for trying it, measuring it and training its model.",
-        subcommands = {ChatCommand.class, EvalCommand.class, BenchCommand.class, TrainCommand.class, TuneCommand.class, ImportDatasetCommand.class, KbCommand.class,
+        subcommands = {ChatCommand.class, EvalCommand.class, BenchCommand.class, TrainCommand.class, TuneCommand.class, ImportDatasetCommand.class, KbCommand.class, ReviewCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -34,4 +34,10 @@ public record TurnEvent(String userId, @Nullable Reply reply, @Nullable Throwabl
         Objects.requireNonNull(kbFingerprint, "kbFingerprint");
         candidates = List.copyOf(candidates.size() > 3 ? candidates.subList(0, 3) : candidates);
     }
+
+    /** A turn event without the question's details (for listeners' tests). */
+    public TurnEvent(String userId, @Nullable Reply reply, @Nullable Throwable error, boolean primaryTimedOut,
+            boolean primaryFailed) {
+        this(userId, reply, error, primaryTimedOut, primaryFailed, "", "", List.of(), null, "");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.ivbot.onnx;
 
 import dev.ivbot.IvbotException;
+import dev.ivbot.Language;
 import dev.ivbot.Source;
 import dev.ivbot.internal.FolderWatcher;
 import dev.ivbot.kb.KnowledgeBase;
@@ -11,6 +12,8 @@ import dev.ivbot.spi.Classification;
 import dev.ivbot.spi.ClassifierInput;
 import dev.ivbot.spi.ClassifierStatus;
 import dev.ivbot.spi.IntentClassifier;
+import dev.ivbot.text.TextNormalizer;
+import ai.onnxruntime.OrtException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,6 +159,37 @@ public final class OnnxIntentClassifier implements IntentClassifier {
     }
 
     // ------------------------------------------------------------------ operations
+
+    /**
+     * The serving version's encoder output for questions of one language, normalised as for
+     * classification: what {@link dev.ivbot.review.ReviewService} clusters, so that the review
+     * queue's "similar" is the model's. Runs on the caller's thread, outside the batches.
+     *
+     * @throws ClassifierClosedException after {@link #close()}
+     */
+    public float[][] embed(List<String> texts, Language language) {
+        Objects.requireNonNull(texts, "texts");
+        Objects.requireNonNull(language, "language");
+        if (texts.isEmpty()) {
+            return new float[0][];
+        }
+        List<String> normalized = texts.stream().map(TextNormalizer::normalize).toList();
+        ModelVersion v = versions.acquire();
+        try {
+            float[][] out = new float[normalized.size()][];
+            // batches of the batcher's size keep one ONNX run's memory bounded
+            for (int from = 0; from < normalized.size(); from += DEFAULT_MAX_BATCH) {
+                List<String> part = normalized.subList(from, Math.min(normalized.size(), from + DEFAULT_MAX_BATCH));
+                float[][] rows = v.embed(part, language);
+                System.arraycopy(rows, 0, out, from, rows.length);
+            }
+            return out;
+        } catch (OrtException e) {
+            throw new IvbotException("ONNX embedding failed: " + e.getMessage(), e);
+        } finally {
+            v.release();
+        }
+    }
 
     /** The name of the version folder now serving ({@code "closed"} after {@link #close()}). */
     public String servingVersion() {

@@ -3,6 +3,12 @@ package dev.ivbot.examples.server;
 import dev.ivbot.DialogEngine;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.kb.KnowledgeBaseWatcher;
+import dev.ivbot.redis.RedisReviewQueue;
+import dev.ivbot.review.ReviewRecorder;
+import dev.ivbot.review.ReviewService;
+import dev.ivbot.spi.ReviewQueue;
+import io.lettuce.core.RedisURI;
+import java.nio.file.Files;
 import dev.ivbot.micrometer.DialogEngineMetrics;
 import dev.ivbot.security.JwtVerifier;
 import dev.ivbot.spi.SessionStore;
@@ -37,6 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code POST /api/chat}</td><td>Bearer JWT; {@code {sessionId, text, choice?}} -> the reply</td></tr>
  *   <tr><td>{@code POST /api/sessions/{id}/heartbeat}</td><td>renews the session's TTL -> {@code {sessionId, alive}}</td></tr>
  *   <tr><td>{@code DELETE /api/sessions/{id}}</td><td>ends the session -> {@code {sessionId, ended}}</td></tr>
+ *   <tr><td>{@code GET /api/review/...}</td><td>operators only: the review queue's clusters and the actions on
+ *       them ({@link ReviewServlet}); {@code GET /review.html} is its page</td></tr>
  *   <tr><td>{@code GET /health}</td><td>store, classifier and KB status; 503 while the store is unreachable</td></tr>
  *   <tr><td>{@code GET /metrics}</td><td>Prometheus text</td></tr>
  *   <tr><td>{@code POST /dev/login}</td><td>{@code {user, track?}} -> a demo token (only with the dev login on)</td></tr>
@@ -73,15 +81,17 @@ public final class ChatServer implements AutoCloseable {
     private final @Nullable KnowledgeBaseWatcher watcher;
     private final Classifiers.Setup classifiers;
     private final SessionStore store;
+    private final ReviewQueue reviewQueue;
     private final Server jetty;
     private final URI uri;
 
     private ChatServer(ServerConfig config, DialogEngine engine, Classifiers.Setup classifiers, SessionStore store,
-            PrometheusMeterRegistry registry, @Nullable KnowledgeBaseWatcher watcher, Server jetty, URI uri) {
+            ReviewQueue reviewQueue, PrometheusMeterRegistry registry, @Nullable KnowledgeBaseWatcher watcher, Server jetty, URI uri) {
         this.config = config;
         this.engine = engine;
         this.classifiers = classifiers;
         this.store = store;
+        this.reviewQueue = reviewQueue;
         this.registry = registry;
         this.watcher = watcher;
         this.jetty = jetty;
@@ -106,11 +116,19 @@ public final class ChatServer implements AutoCloseable {
             throw e;
         }
         DialogEngineMetrics metrics = DialogEngineMetrics.create(Tags.of("app", "ivbot-examples"));
+        ReviewQueue reviewQueue;
+        try {
+            reviewQueue = reviewQueue(config);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
         DialogEngine.Builder builder = DialogEngine.builder()
                 .knowledgeBase(kb)
                 .sessionStore(store)
                 .classifierDeadline(config.deadline())
                 .listener(metrics)
+                .listener(ReviewRecorder.builder(reviewQueue).build())
                 .failureAlarm(DialogEngine.DEFAULT_FAILURE_ALARM_THRESHOLD, DialogEngine.DEFAULT_FAILURE_WINDOW,
                         (raised, rate, turns) -> {
                             if (raised) {
@@ -123,6 +141,7 @@ public final class ChatServer implements AutoCloseable {
         try {
             classifiers = Classifiers.configure(builder, config, kb);
         } catch (RuntimeException e) {
+            reviewQueue.close();
             store.close();
             throw e;
         }
@@ -131,6 +150,7 @@ public final class ChatServer implements AutoCloseable {
             engine = builder.build();
         } catch (RuntimeException e) {
             classifiers.close();
+            reviewQueue.close();
             store.close();
             throw e;
         }
@@ -148,6 +168,16 @@ public final class ChatServer implements AutoCloseable {
                 watcher = KnowledgeBaseWatcher.start(engine, config.knowledgeBase().get(), Duration.ofSeconds(2));
             }
             JwtVerifier verifier = verifier(config);
+            ReviewService review = null;
+            if (config.knowledgeBase().isPresent() && Files.isDirectory(config.knowledgeBase().get())
+                    && classifiers.model() != null) {
+                KnowledgeBaseWatcher kbWatcher = watcher;
+                review = ReviewService.builder().knowledgeBase(config.knowledgeBase().get()).queue(reviewQueue)
+                        .embedder(classifiers.model().classifier()::embed)
+                        // the watcher would see the edit within its interval; checking now starts the retrain at once
+                        .onChange(edited -> kbWatcher.checkNow())
+                        .build();
+            }
 
             QueuedThreadPool threads = new QueuedThreadPool(200, 8);
             threads.setName("ivbot-http");
@@ -170,6 +200,9 @@ public final class ChatServer implements AutoCloseable {
             // neither the body's bytes nor a turn waiting for Redis or the model hold a Jetty thread
             api.setAsyncSupported(true);
             context.addServlet(api, "/api/*");
+            ServletHolder reviewApi = new ServletHolder("review", new ReviewServlet(verifier, bodies, review, config));
+            reviewApi.setAsyncSupported(true);
+            context.addServlet(reviewApi, "/api/review/*");
             context.addServlet(new ServletHolder("health", new HealthServlet(engine, classifiers.description())), "/health/*");
             context.addServlet(new ServletHolder("metrics", new MetricsServlet(registry, metrics)), "/metrics");
             if (config.devLogin()) {
@@ -186,7 +219,7 @@ public final class ChatServer implements AutoCloseable {
             URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort());
             LOG.info("ivbot chat server on {} ({}, KB '{}', {} intents, classifier: {})", uri, config, kb.name(),
                     kb.intents().size(), classifiers.description());
-            return new ChatServer(config, engine, classifiers, store, registry, watcher, jetty, uri);
+            return new ChatServer(config, engine, classifiers, store, reviewQueue, registry, watcher, jetty, uri);
         } catch (Exception | Error e) {
             if (jetty != null) {
                 try {
@@ -200,9 +233,16 @@ public final class ChatServer implements AutoCloseable {
             }
             engine.close();
             classifiers.close();
+            reviewQueue.close();
             store.close();
             throw e;
         }
+    }
+
+    /** The review queue: in Redis beside the sessions when the sessions are there, else in memory. */
+    private static ReviewQueue reviewQueue(ServerConfig config) {
+        return config.redisUri().map(uri -> (ReviewQueue) RedisReviewQueue.create(RedisURI.create(uri)))
+                .orElseGet(ReviewQueue::inMemory);
     }
 
     /** The verifier of bearer tokens: the configured key, or the HMAC secret the dev login signs with. */
@@ -247,6 +287,11 @@ public final class ChatServer implements AutoCloseable {
         return java.util.Optional.ofNullable(classifiers.model());
     }
 
+    /** The review queue the engine's turns are recorded into. */
+    public ReviewQueue reviewQueue() {
+        return reviewQueue;
+    }
+
     public ServerConfig config() {
         return config;
     }
@@ -272,6 +317,7 @@ public final class ChatServer implements AutoCloseable {
         }
         engine.close();
         classifiers.close();
+        reviewQueue.close();
         store.close();
         registry.close();
     }

@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /dev/login} {@code {"user": "alice", "track": "campus"?}}: mints an HS256 token for any
+ * {@code POST /dev/login} {@code {"user": "alice", "track": "campus"?, "role": "operator"?}}: mints an HS256 token for any
  * user, signed with the configured secret. Only mapped when {@link ServerConfig#devLogin()} is on;
  * a portal issues its own tokens.
  */
@@ -86,6 +86,14 @@ final class DevLoginServlet extends HttpServlet {
         config.audience().ifPresent(jwt::withAudience);
         if (track != null) {
             jwt.withClaim("track", track);
+        }
+        String role = Http.text(body, "role");
+        if (role != null) {
+            if (!TRACK.matcher(role).matches()) {
+                throw new ApiException(400, "invalid_input", "role: a role name such as operator",
+                        Map.of("field", "role"), null);
+            }
+            jwt.withClaim(config.operatorClaim(), role);
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("token", jwt.sign(algorithm));

@@ -45,6 +45,9 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>IVBOT_JWT_PUBLIC_KEY_PEM</td><td>none</td><td>RS256 or ES256 public key: PEM text or a path to a PEM file</td></tr>
  *   <tr><td>IVBOT_JWT_ISSUER</td><td>not checked</td><td>required {@code iss}</td></tr>
  *   <tr><td>IVBOT_JWT_AUDIENCE</td><td>not checked</td><td>required {@code aud}</td></tr>
+ *   <tr><td>IVBOT_OPERATOR_CLAIM</td><td>role</td><td>the JWT claim (a string or a list of strings) that names
+ *       a user's roles; the review page and {@code /api/review} need {@code IVBOT_OPERATOR_ROLE} in it</td></tr>
+ *   <tr><td>IVBOT_OPERATOR_ROLE</td><td>operator</td><td>the role that may review the queue and edit the KB</td></tr>
  *   <tr><td>IVBOT_DEADLINE_MS</td><td>200</td><td>classifier deadline before the rules answer</td></tr>
  *   <tr><td>IVBOT_SESSION_TTL_S</td><td>600</td><td>idle session lifetime</td></tr>
  *   <tr><td>IVBOT_BODY_TIMEOUT_MS</td><td>10000</td><td>a request body must have arrived this long after its
@@ -109,6 +112,8 @@ public final class ServerConfig {
     private final boolean hmacSecretGenerated;
     private final @Nullable String publicKeyPem;
     private final @Nullable String issuer;
+    private final String operatorClaim;
+    private final String operatorRole;
     private final @Nullable String audience;
     private final Duration deadline;
     private final Duration sessionTtl;
@@ -132,6 +137,8 @@ public final class ServerConfig {
         this.hmacSecret = b.hmacSecret != null ? b.hmacSecret.clone() : randomSecret();
         this.publicKeyPem = b.publicKeyPem;
         this.issuer = b.issuer;
+        this.operatorClaim = b.operatorClaim;
+        this.operatorRole = b.operatorRole;
         this.audience = b.audience;
         this.deadline = b.deadline;
         this.sessionTtl = b.sessionTtl;
@@ -185,6 +192,8 @@ public final class ServerConfig {
         s.get("IVBOT_JWT_HMAC_SECRET").ifPresent(v -> b.hmacSecret(v.getBytes(StandardCharsets.UTF_8)));
         s.get("IVBOT_JWT_PUBLIC_KEY_PEM").ifPresent(b::publicKeyPem);
         s.get("IVBOT_JWT_ISSUER").ifPresent(b::issuer);
+        s.get("IVBOT_OPERATOR_CLAIM").ifPresent(b::operatorClaim);
+        s.get("IVBOT_OPERATOR_ROLE").ifPresent(b::operatorRole);
         s.get("IVBOT_JWT_AUDIENCE").ifPresent(b::audience);
         s.get("IVBOT_DEADLINE_MS").ifPresent(v -> b.deadline(Duration.ofMillis(s.integer("IVBOT_DEADLINE_MS", v))));
         s.get("IVBOT_SESSION_TTL_S").ifPresent(v -> b.sessionTtl(Duration.ofSeconds(s.integer("IVBOT_SESSION_TTL_S", v))));
@@ -258,6 +267,16 @@ public final class ServerConfig {
         return Optional.ofNullable(issuer);
     }
 
+    /** The JWT claim that lists a user's roles ({@code IVBOT_OPERATOR_CLAIM}). */
+    public String operatorClaim() {
+        return operatorClaim;
+    }
+
+    /** The role that may use the review page ({@code IVBOT_OPERATOR_ROLE}). */
+    public String operatorRole() {
+        return operatorRole;
+    }
+
     public Optional<String> audience() {
         return Optional.ofNullable(audience);
     }
@@ -321,6 +340,8 @@ public final class ServerConfig {
         b.hmacSecret = hmacSecretGenerated ? null : hmacSecret.clone();
         b.publicKeyPem = publicKeyPem;
         b.issuer = issuer;
+        b.operatorClaim = operatorClaim;
+        b.operatorRole = operatorRole;
         b.audience = audience;
         b.deadline = deadline;
         b.sessionTtl = sessionTtl;
@@ -381,6 +402,8 @@ public final class ServerConfig {
         private byte @Nullable [] hmacSecret;
         private @Nullable String publicKeyPem;
         private @Nullable String issuer;
+        private String operatorClaim = "role";
+        private String operatorRole = "operator";
         private @Nullable String audience;
         private Duration deadline = DEFAULT_DEADLINE;
         private Duration sessionTtl = DEFAULT_SESSION_TTL;
@@ -466,6 +489,22 @@ public final class ServerConfig {
                 throw new IllegalArgumentException("IVBOT_JWT_PUBLIC_KEY_PEM must hold a '-----BEGIN PUBLIC KEY-----' block");
             }
             this.publicKeyPem = pem;
+            return this;
+        }
+
+        public Builder operatorClaim(String claim) {
+            if (Objects.requireNonNull(claim, "claim").isBlank()) {
+                throw new IllegalArgumentException("IVBOT_OPERATOR_CLAIM must not be blank");
+            }
+            this.operatorClaim = claim;
+            return this;
+        }
+
+        public Builder operatorRole(String role) {
+            if (Objects.requireNonNull(role, "role").isBlank()) {
+                throw new IllegalArgumentException("IVBOT_OPERATOR_ROLE must not be blank");
+            }
+            this.operatorRole = role;
             return this;
         }
 

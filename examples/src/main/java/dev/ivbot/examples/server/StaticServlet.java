@@ -8,13 +8,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
 
-/** The chat page's three files from {@code static/} on the classpath; anything else is a JSON 404. */
+/** The chat page's and the review page's files from {@code static/} on the classpath; anything else is a JSON 404. */
 final class StaticServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Map<String, String> FILES = Map.of(
             "/index.html", "text/html; charset=utf-8",
             "/app.js", "text/javascript; charset=utf-8",
-            "/app.css", "text/css; charset=utf-8");
+            "/app.css", "text/css; charset=utf-8",
+            "/review.html", "text/html; charset=utf-8",
+            "/review.js", "text/javascript; charset=utf-8");
 
     private final boolean devLogin;
 

@@ -12,6 +12,10 @@ import dev.ivbot.onnx.ModelLifecycle;
 import dev.ivbot.onnx.OnnxIntentClassifier;
 import dev.ivbot.redis.RedisSessionStore;
 import dev.ivbot.redis.RedisSessionStoreOptions;
+import dev.ivbot.review.ReviewCluster;
+import dev.ivbot.review.ReviewRecorder;
+import dev.ivbot.review.ReviewService;
+import dev.ivbot.spi.ReviewQueue;
 import dev.ivbot.rules.RuleClassifier;
 import dev.ivbot.security.JwtVerifier;
 import dev.ivbot.security.TokenRejectedException;
@@ -176,4 +180,26 @@ final class UserGuideSnippets {
         }
     }
     // end::spring[]
+
+    /** Compiled, not run: it needs a trained model (the scenario test in ivbot-onnx runs the same wiring). */
+    static ReviewService operatorsLoop(Path kbFolder, ModelLifecycle model) {
+        // tag::review-queue[]
+        ReviewQueue queue = ReviewQueue.inMemory();                 // or RedisReviewQueue.create(uri) for several servers
+        DialogEngine engine = DialogEngine.builder()
+                .knowledgeBase(KnowledgeBase.load(kbFolder))
+                .primaryClassifier(model.hybrid())
+                .listener(ReviewRecorder.builder(queue).build())    // fallbacks, low confidence, clarifications, 转人工
+                .build();
+        ReviewService review = ReviewService.builder()
+                .knowledgeBase(kbFolder)                            // the folder whose YAML accepted actions edit
+                .queue(queue)
+                .embedder(model.classifier()::embed)                // clusters in the serving encoder's space
+                .onChange(engine::reloadKnowledgeBase)              // retrain -> gate -> swap, as for any example edit
+                .build();
+        for (ReviewCluster c : review.clusters()) {
+            log.info("{} questions like {}: {} {}", c.size(), c.representatives(), c.suggestion(), c.nearestIntent());
+        }
+        // end::review-queue[]
+        return review;
+    }
 }

@@ -1,0 +1,196 @@
+package dev.ivbot.examples.server;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.interfaces.Claim;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ivbot.review.NewIntent;
+import dev.ivbot.review.ReviewCluster;
+import dev.ivbot.review.ReviewException;
+import dev.ivbot.review.ReviewService;
+import dev.ivbot.security.JwtVerifier;
+import dev.ivbot.security.TokenRejectedException;
+import dev.ivbot.security.VerifiedToken;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The review API under {@code /api/review}, for operators only: a verified token whose
+ * {@link ServerConfig#operatorClaim()} holds {@link ServerConfig#operatorRole()}; any other token
+ * gets 403 on every endpoint, before anything is read or mined.
+ *
+ * <ul>
+ *   <li>{@code GET /api/review/clusters}: mines the queue; {@code {"queued", "clusters": [...]}}</li>
+ *   <li>{@code POST /api/review/clusters/{id}/add} {@code {"intent"}}: the questions become examples of the intent</li>
+ *   <li>{@code POST /api/review/clusters/{id}/new} {@code {"id", "titleZh", "titleEn", "answerZh", "answerEn"}}</li>
+ *   <li>{@code POST /api/review/clusters/{id}/dismiss}</li>
+ * </ul>
+ * An accepted action edits the KB's YAML; the KB watcher reloads it and the model lifecycle retrains,
+ * gates and swaps in the background. 503 {@code unavailable} when the server has no model to
+ * cluster with or no KB folder to write.
+ */
+final class ReviewServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ReviewServlet.class);
+    private static final Pattern ACTION = Pattern.compile("/clusters/([0-9a-f]{1,64})/(add|new|dismiss)");
+
+    private final transient JwtVerifier verifier;
+    private final transient JsonBodyReader bodies;
+    private final transient @Nullable ReviewService review;
+    private final transient ServerConfig config;
+
+    ReviewServlet(JwtVerifier verifier, JsonBodyReader bodies, @Nullable ReviewService review, ServerConfig config) {
+        this.verifier = verifier;
+        this.bodies = bodies;
+        this.review = review;
+        this.config = config;
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getPathInfo() == null ? "" : request.getPathInfo();
+        try {
+            String operator = operator(request);
+            if (path.equals("/clusters")) {
+                requireMethod(request, "GET", response);
+                ReviewService service = available();
+                List<Map<String, Object>> clusters = new ArrayList<>();
+                for (ReviewCluster c : service.clusters()) {
+                    clusters.add(toJson(c));
+                }
+                Http.write(response, 200, Map.of("clusters", clusters));
+                return;
+            }
+            Matcher m = ACTION.matcher(path);
+            if (!m.matches()) {
+                throw ApiException.notFound("no review API at " + request.getRequestURI());
+            }
+            requireMethod(request, "POST", response);
+            ReviewService service = available();
+            String cluster = m.group(1);
+            String action = m.group(2);
+            if (action.equals("dismiss")) {
+                Http.write(response, 200, toJson(service.dismiss(cluster, operator)));
+                return;
+            }
+            AsyncContext async = request.startAsync();
+            async.setTimeout(0);
+            bodies.read(async).thenApply(body -> action.equals("add")
+                    ? service.addExamples(cluster, required(body, "intent"), operator)
+                    : service.createIntent(cluster, new NewIntent(required(body, "id"), required(body, "titleZh"),
+                            required(body, "titleEn"), required(body, "answerZh"), required(body, "answerEn")), operator))
+                    .whenComplete((done, error) -> {
+                        try {
+                            if (error == null) {
+                                Http.write(response, 200, toJson(done));
+                            } else {
+                                fail(error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                                        : error, response);
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            LOG.debug("could not write the review reply: {}", e.toString());
+                        } finally {
+                            async.complete();
+                        }
+                    });
+        } catch (RuntimeException e) {
+            fail(e, response);
+        }
+    }
+
+    /** The operator's user id; 401 for a bad token, 403 for a token without the operator role. */
+    private String operator(HttpServletRequest request) {
+        VerifiedToken token = verifier.verify(request.getHeader("Authorization"));
+        String header = request.getHeader("Authorization");
+        // verified above: decoding reads the claims of a token whose signature and times are checked
+        Claim roles = JWT.decode(header.substring(header.indexOf(' ') + 1).trim()).getClaim(config.operatorClaim());
+        List<String> held = new ArrayList<>();
+        if (!roles.isMissing() && !roles.isNull()) {
+            String one = roles.asString();
+            if (one != null) {
+                held.add(one);
+            } else if (roles.asList(String.class) != null) {
+                held.addAll(roles.asList(String.class));
+            }
+        }
+        if (!held.contains(config.operatorRole())) {
+            throw new ApiException(403, "forbidden", "the review needs the role '" + config.operatorRole() + "' in the claim '"
+                    + config.operatorClaim() + "'");
+        }
+        return token.userId();
+    }
+
+    private ReviewService available() {
+        if (review == null) {
+            throw new ApiException(503, "unavailable",
+                    "the review needs a model to cluster with and a KB folder to write (IVBOT_KB, a model repository)");
+        }
+        return review;
+    }
+
+    private static String required(JsonNode body, String field) {
+        String v = Http.text(body, field);
+        if (v == null || v.isBlank()) {
+            throw new ApiException(400, "invalid_input", field + ": is missing", Map.of("field", field), null);
+        }
+        return v;
+    }
+
+    private static void requireMethod(HttpServletRequest request, String allowed, HttpServletResponse response) {
+        if (!request.getMethod().equals(allowed)) {
+            response.setHeader("Allow", allowed);
+            throw new ApiException(405, "method_not_allowed", "use " + allowed);
+        }
+    }
+
+    private static void fail(Throwable error, HttpServletResponse response) throws IOException {
+        if (error instanceof ApiException e) {
+            Http.error(response, e);
+        } else if (error instanceof TokenRejectedException e) {
+            response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            Http.error(response, new ApiException(401, "unauthorized", e.getMessage(), Map.of("reason", e.reason().name()), e));
+        } else if (error instanceof ReviewException | error instanceof IllegalArgumentException) {
+            Http.error(response, new ApiException(409, "not_done", error.getMessage()));
+        } else {
+            LOG.error("review request failed", error);
+            Http.error(response, new ApiException(500, "internal", "internal error"));
+        }
+    }
+
+    static Map<String, Object> toJson(ReviewCluster c) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", c.id());
+        json.put("language", c.language().code());
+        json.put("size", c.size());
+        json.put("representatives", c.representatives());
+        json.put("questions", c.questions());
+        json.put("suggestion", c.suggestion() == ReviewCluster.Suggestion.ADD_TO_INTENT ? "add" : "new");
+        json.put("nearestIntent", c.nearestIntent());
+        json.put("nearestScore", Math.round(c.nearestScore() * 1000) / 1000.0);
+        return json;
+    }
+
+    static Map<String, Object> toJson(ReviewService.Action a) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("action", a.action());
+        json.put("cluster", a.clusterId());
+        json.put("intent", a.intent());
+        json.put("examplesAdded", a.examplesAdded());
+        json.put("file", a.file() == null ? null : a.file().getFileName().toString());
+        json.put("by", a.actor());
+        json.put("time", a.time().toString());
+        return json;
+    }
+}
