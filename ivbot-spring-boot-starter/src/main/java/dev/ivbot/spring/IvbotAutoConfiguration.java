@@ -45,6 +45,8 @@ import org.springframework.context.annotation.Import;
  *
  * <p>Shutdown: Spring destroys the engine before the store and the classifiers it uses, and after a
  * graceful web server shutdown ({@code server.shutdown=graceful}) has let the requests in flight finish.
+ *
+ * <p>Spring calls it once at startup; the beans it makes are thread-safe.
  */
 @AutoConfiguration(after = RedisAutoConfiguration.class,
         afterName = "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration")
@@ -133,7 +135,7 @@ public class IvbotAutoConfiguration {
         }
     }
 
-    /** The listener that times turns; bound to the registries by {@link MetricsConfiguration#ivbotMeterBinder}. */
+    /** The listener that times turns; bound to the registries by {@link MetricsConfiguration#ivbotMeterBinder}. Thread-safe. */
     public static final class EngineMeters {
         final DialogEngineMetrics metrics = DialogEngineMetrics.create();
     }

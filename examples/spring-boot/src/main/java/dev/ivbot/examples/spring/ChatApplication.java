@@ -6,8 +6,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 /**
  * The Spring Boot chat app: {@code ivbot-spring-boot-starter} builds the engine and serves {@code /api/chat};
  * this app adds only what a portal owns, the security ({@link SecurityConfiguration}) and, for a demo, a
- * login ({@link DevLogin}). Run it with {@code mvn -pl examples/spring-boot -am spring-boot:run} or from
- * {@code target/classpath.txt}; see {@code docs/spring-boot.md}.
+ * login ({@link DevLogin}). Run it from {@code target/classes} and {@code target/classpath.txt} (written by
+ * {@code mvn package}); see {@code docs/spring-boot.md}.
  */
 @SpringBootApplication
 public class ChatApplication {
