@@ -582,7 +582,7 @@ public final class DialogEngine implements AutoCloseable {
         }
         String joined = context.topicQuestion() + " " + turn.text;
         ClassifierInput input = new ClassifierInput(joined, TextNormalizer.normalize(joined), turn.language,
-                context.topic(), context.slots(), context.topicQuestion());
+                context.topic(), context.slots(), context.topicQuestion(), turn.request.userId());
         CompletableFuture<@Nullable Classification> read;
         try {
             read = reader.isNonBlocking() ? CompletableFuture.completedFuture(reader.classify(input))
@@ -606,10 +606,12 @@ public final class DialogEngine implements AutoCloseable {
     private CompletableFuture<Decision> classify(Turn turn, DialogPolicy.Context context) {
         Runtime rt = turn.rt;
         ClassifierInput input = new ClassifierInput(turn.text, turn.normalized, turn.language, context.topic(),
-                context.slots(), context.topicQuestion());
+                context.slots(), context.topicQuestion(), turn.request.userId());
         long deadline = System.nanoTime() + deadlineNanos;
+        // a canary serves users different versions: each reads only its own version's cache entries
+        String version = rt.primary.versionFor(input);
         CachedClassification cached = rt.cache.getIfPresent(turn.normalized);
-        if (cached != null && cached.version.equals(rt.primary.version())) {
+        if (cached != null && cached.version.equals(version)) {
             turn.classification = cached.classification;
             return CompletableFuture.completedFuture(
                     DialogPolicy.standalone(rt.knowledgeBase, cached.classification, Source.CACHE, false, turn.language));
@@ -618,7 +620,7 @@ public final class DialogEngine implements AutoCloseable {
         return runClassifier(rt.primary, input, deadline, turn, true).thenCompose(result -> {
             if (result != null) {
                 turn.classification = result;
-                rt.cache.put(turn.normalized, new CachedClassification(result, rt.primary.version()));
+                rt.cache.put(turn.normalized, new CachedClassification(result, version));
                 return CompletableFuture.completedFuture(
                         DialogPolicy.standalone(rt.knowledgeBase, result, rt.primary.source(), false, turn.language));
             }

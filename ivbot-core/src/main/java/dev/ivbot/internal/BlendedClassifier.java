@@ -78,6 +78,11 @@ public final class BlendedClassifier implements IntentClassifier {
     }
 
     @Override
+    public String versionFor(ClassifierInput input) {
+        return first.versionFor(input) + "+" + second.versionFor(input);
+    }
+
+    @Override
     public Optional<Set<String>> knownIntents() {
         return second.knownIntents().or(first::knownIntents);
     }

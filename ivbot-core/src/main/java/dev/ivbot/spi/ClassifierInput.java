@@ -24,11 +24,14 @@ import org.jspecify.annotations.Nullable;
  * @param slots the slot values in force before this turn
  * @param lastQuestion the question that set the topic (the first of the latest turns answered
  *     with {@code previousIntent}), or {@code null}
+ * @param userId the user asking, or {@code null} when the text is not a user's turn (a gate set, a
+ *     warm-up); a classifier may use it only to choose which model version answers (a canary
+ *     rollout by user), see {@link IntentClassifier#versionFor}
  *
  * <p>Immutable and thread-safe.
  */
 public record ClassifierInput(String text, String normalized, Language language, @Nullable String previousIntent,
-        Map<String, String> slots, @Nullable String lastQuestion) {
+        Map<String, String> slots, @Nullable String lastQuestion, @Nullable String userId) {
 
     public ClassifierInput {
         Objects.requireNonNull(text, "text");
@@ -37,9 +40,15 @@ public record ClassifierInput(String text, String normalized, Language language,
         slots = Map.copyOf(slots);
     }
 
-    /** A turn read on its own: no topic, no slots, no previous question. */
+    /** A turn without a user id. */
+    public ClassifierInput(String text, String normalized, Language language, @Nullable String previousIntent,
+            Map<String, String> slots, @Nullable String lastQuestion) {
+        this(text, normalized, language, previousIntent, slots, lastQuestion, null);
+    }
+
+    /** A turn read on its own: no topic, no slots, no previous question, no user. */
     public ClassifierInput(String text, String normalized, Language language) {
-        this(text, normalized, language, null, Map.of(), null);
+        this(text, normalized, language, null, Map.of(), null, null);
     }
 
     /** True if the dialog has a topic that this turn may continue. */

@@ -50,6 +50,15 @@ public interface IntentClassifier extends AutoCloseable {
     }
 
     /**
+     * The version that would answer {@code input}: {@link #version()} unless the classifier serves
+     * different versions to different users (a canary rollout). Part of the engine's cache key, so
+     * that a user never gets another version's cached reading.
+     */
+    default String versionFor(ClassifierInput input) {
+        return version();
+    }
+
+    /**
      * The intents this classifier can rank, when that can differ from the KB's (a model trained on
      * an earlier version of the KB); empty when it ranks every intent of the KB it was built from.
      * A blend scores an intent the first classifier does not know by the second opinion alone.

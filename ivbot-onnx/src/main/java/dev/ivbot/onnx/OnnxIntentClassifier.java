@@ -6,6 +6,7 @@ import dev.ivbot.Source;
 import dev.ivbot.internal.FolderWatcher;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.onnx.internal.Batcher;
+import dev.ivbot.onnx.internal.Canary;
 import dev.ivbot.onnx.internal.ModelVersion;
 import dev.ivbot.onnx.internal.VersionManager;
 import dev.ivbot.spi.Classification;
@@ -14,6 +15,7 @@ import dev.ivbot.spi.ClassifierStatus;
 import dev.ivbot.spi.IntentClassifier;
 import dev.ivbot.text.TextNormalizer;
 import ai.onnxruntime.OrtException;
+import dev.ivbot.spi.TurnListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,14 +82,16 @@ public final class OnnxIntentClassifier implements IntentClassifier {
     private final Batcher batcher;
     private final @Nullable FolderWatcher watcher;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final TurnListener turnListener;
 
     private OnnxIntentClassifier(Builder b, Path repository, @Nullable Path temporaryRepository) {
         this.repository = repository;
         this.model = b.model;
         this.temporaryRepository = temporaryRepository;
         this.versions = new VersionManager(repository, b.model, b.intraOpThreads, b.gateTolerance, b.gateSet,
-                b.knowledgeBase, b.listener, b.clock);
+                b.knowledgeBase, b.listener, b.clock, b.canary);
         this.batcher = new Batcher(b.maxBatch, b.maxWait.toNanos(), b.workers, b.queueCapacity, versions::acquire);
+        this.turnListener = versions::record;
         if (b.watch || !b.pollInterval.isZero()) {
             Path dir = repository.resolve(model);
             try {
@@ -140,6 +144,12 @@ public final class OnnxIntentClassifier implements IntentClassifier {
     public String version() {
         ModelVersion v = versions.serving();
         return v == null ? "closed" : model + "/" + v.version();
+    }
+
+    /** With a canary running, the candidate for its users; otherwise {@link #version()}. */
+    @Override
+    public String versionFor(ClassifierInput input) {
+        return versions.serving() == null ? "closed" : model + "/" + versions.versionFor(input.userId());
     }
 
     /** The serving version's labels: a blend scores a KB intent it lacks by the rules alone. */
@@ -208,8 +218,57 @@ public final class OnnxIntentClassifier implements IntentClassifier {
     }
 
     public ModelMetrics metrics() {
+        Canary c = versions.canary();
         return new ModelMetrics(servingVersion(), versions.loadedCount(), versions.refusedCount(),
-                versions.rolledBackCount(), batcher.requests.get(), batcher.batches.get(), batcher.failed.get());
+                versions.rolledBackCount(), batcher.requests.get(), batcher.batches.get(), batcher.failed.get(),
+                c == null ? null : c.candidateVersion(), c == null ? 0 : c.share(), versions.versionMetrics());
+    }
+
+    // ------------------------------------------------------------------ canary rollout by user
+
+    /**
+     * Feeds the per-version figures of {@link #metrics()} and, with a {@link Builder#canary policy},
+     * the canary's automatic decision; register it on the engine that uses this classifier
+     * ({@code DialogEngine.builder().listener(model.turnListener())}).
+     */
+    public TurnListener turnListener() {
+        return turnListener;
+    }
+
+    /**
+     * Serves {@code version} (a folder of this model) to {@code share} of the users, chosen by a
+     * stable hash of the user id, after the same load, warm-up and gate as a reload; the other users
+     * stay on the serving version. The choice survives restarts (it is kept in
+     * {@code <model>/.rollout.json}; the hash needs no state). Returns {@code CANARY_STARTED}, or
+     * {@code REFUSED} with the reason (nothing changes).
+     *
+     * @throws IllegalStateException if a canary is running already
+     * @throws IllegalArgumentException if {@code version} is serving, absent, or {@code share} is not in (0, 1)
+     */
+    public ModelEvent startCanary(String version, double share) {
+        if (!(share > 0 && share < 1)) {
+            throw new IllegalArgumentException("share must be in (0, 1), was " + share);
+        }
+        Path dir = repository.resolve(model).resolve(Objects.requireNonNull(version, "version"));
+        if (version.startsWith(".") || !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("no version '" + version + "' under " + repository.resolve(model));
+        }
+        return versions.startCanary(dir, share);
+    }
+
+    /** The candidate a share of users gets now, if a canary is running. */
+    public Optional<String> canaryVersion() {
+        Canary c = versions.canary();
+        return Optional.ofNullable(c == null ? null : c.candidateVersion());
+    }
+
+    /**
+     * Makes the running canary the version for every user, now (an operator's decision).
+     *
+     * @throws IllegalStateException if no canary is running
+     */
+    public ModelEvent promote() {
+        return versions.promote("promotion requested");
     }
 
     /**
@@ -233,8 +292,10 @@ public final class OnnxIntentClassifier implements IntentClassifier {
     }
 
     /**
-     * Goes back to the version that served before the current one, without a gate (an operator's
-     * decision). The current version is not picked up again until its folder changes.
+     * With a canary running, ends it: every user is back on the stable version and the candidate is
+     * not served again (also after a restart). Otherwise goes back to the version that served before
+     * the current one, without a gate (an operator's decision); the current version is not picked up
+     * again until its folder changes.
      *
      * @throws ModelLoadException if there is no earlier version or it no longer loads
      */
@@ -318,6 +379,7 @@ public final class OnnxIntentClassifier implements IntentClassifier {
         private boolean trainIfMissing;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private Duration watchDebounce = Duration.ofMillis(500);
+        private @Nullable CanaryPolicy canary;
 
         private Builder() {}
 
@@ -428,6 +490,18 @@ public final class OnnxIntentClassifier implements IntentClassifier {
         /** The clock that stamps events. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Roll new versions out by user: a newer version that passes the gate on a reload becomes a
+         * canary for {@link CanaryPolicy#share()} of the users instead of replacing the serving
+         * version, and is promoted or rolled back by the policy once enough turns were seen
+         * (register {@link OnnxIntentClassifier#turnListener()} on the engine). Default: none, a
+         * version that passes the gate serves everyone at once.
+         */
+        public Builder canary(CanaryPolicy policy) {
+            this.canary = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -9,6 +9,7 @@ import dev.ivbot.spi.ClassifierInput;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -16,7 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Coalesces concurrent requests into batches. Each worker takes a request, then gathers more for up
@@ -34,15 +35,19 @@ public final class Batcher implements AutoCloseable {
     private final BlockingQueue<Request> queue;
     private final int maxBatch;
     private final long maxWaitNanos;
-    private final Supplier<ModelVersion> acquire;
+    private final Function<ClassifierInput, ModelVersion> acquire;
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean closed;
     public final AtomicLong requests = new AtomicLong();
     public final AtomicLong batches = new AtomicLong();
     public final AtomicLong failed = new AtomicLong();
 
-    /** @param acquire returns the serving version with a reference taken; the batcher releases it */
-    public Batcher(int maxBatch, long maxWaitNanos, int workerCount, int queueCapacity, Supplier<ModelVersion> acquire) {
+    /**
+     * @param acquire returns the version that serves an input (with a canary, per user) with a
+     *     reference taken; the batcher releases it
+     */
+    public Batcher(int maxBatch, long maxWaitNanos, int workerCount, int queueCapacity,
+            Function<ClassifierInput, ModelVersion> acquire) {
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.maxBatch = maxBatch;
         this.maxWaitNanos = maxWaitNanos;
@@ -130,13 +135,28 @@ public final class Batcher implements AutoCloseable {
     }
 
     private void runChunk(List<Request> chunk) {
-        ModelVersion model;
-        try {
-            model = acquire.get();
-        } catch (RuntimeException e) {
-            chunk.forEach(r -> fail(r, e));
-            return;
+        // one run per version: with a canary, a chunk may hold users of both versions
+        Map<ModelVersion, List<Request>> byVersion = new IdentityHashMap<>(2);
+        for (Request r : chunk) {
+            ModelVersion v;
+            try {
+                v = acquire.apply(r.input);
+            } catch (RuntimeException e) {
+                fail(r, e);
+                continue;
+            }
+            List<Request> group = byVersion.get(v);
+            if (group == null) {
+                byVersion.put(v, group = new ArrayList<>());
+            } else {
+                v.release(); // one reference per group is enough
+            }
+            group.add(r);
         }
+        byVersion.forEach(this::runOn);
+    }
+
+    private void runOn(ModelVersion model, List<Request> chunk) {
         try {
             List<ClassifierInput> inputs = new ArrayList<>(chunk.size());
             for (Request r : chunk) {

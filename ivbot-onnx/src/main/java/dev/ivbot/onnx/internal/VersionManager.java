@@ -1,6 +1,13 @@
 package dev.ivbot.onnx.internal;
 
 import dev.ivbot.Language;
+import dev.ivbot.Reply;
+import dev.ivbot.onnx.CanaryPolicy;
+import dev.ivbot.onnx.VersionMetrics;
+import dev.ivbot.spi.TurnEvent;
+import java.util.LinkedHashSet;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.onnx.ClassifierClosedException;
 import dev.ivbot.onnx.LabeledText;
@@ -71,10 +78,16 @@ public final class VersionManager implements AutoCloseable {
     private volatile @Nullable Set<String> kbIntents;
     private volatile @Nullable ModelEvent lastRefusal;
     private volatile boolean closed;
+    private final @Nullable CanaryPolicy policy;
+    private final AtomicReference<@Nullable Canary> canary = new AtomicReference<>();
+    private final Map<String, ArmStats> byVersion = new ConcurrentHashMap<>();
+    /** Versions a canary rejected, kept in the rollout file so that a restart does not serve them. */
+    private final Set<String> rejected = new LinkedHashSet<>();
 
     public VersionManager(Path repository, String model, int intraOpThreads, double gateTolerance,
             @Nullable List<LabeledText> gateSet, @Nullable KnowledgeBase knowledgeBase, ModelListener listener,
-            Clock clock) {
+            Clock clock, @Nullable CanaryPolicy policy) {
+        this.policy = policy;
         this.repository = repository;
         this.model = model;
         this.intraOpThreads = intraOpThreads;
@@ -104,6 +117,181 @@ public final class VersionManager implements AutoCloseable {
                 return v;
             }
         }
+    }
+
+    /** The version that serves {@code input}: the canary's candidate for its users, else the serving one. */
+    public ModelVersion acquire(ClassifierInput input) {
+        Canary c = canary.get();
+        String user = input.userId();
+        if (c != null && user != null && c.assigned(user) && c.candidate.retain()) {
+            return c.candidate;
+        }
+        return acquire();
+    }
+
+    /** The name of the version that would serve {@code userId} now. */
+    public String versionFor(@Nullable String userId) {
+        Canary c = canary.get();
+        if (c != null && userId != null && c.assigned(userId)) {
+            return c.candidateVersion();
+        }
+        ModelVersion v = serving.get();
+        return v == null ? "closed" : v.version();
+    }
+
+    /** The running canary, or null. */
+    public @Nullable Canary canary() {
+        return canary.get();
+    }
+
+    /** Per-version figures of the turns recorded so far. */
+    public Map<String, VersionMetrics> versionMetrics() {
+        Map<String, VersionMetrics> out = new TreeMap<>(ModelRepository.VERSION_ORDER);
+        byVersion.forEach((v, stats) -> out.put(v, stats.snapshot(v)));
+        return out;
+    }
+
+    /**
+     * Counts a finished turn for the version its user is on, and with a policy decides a canary
+     * whose sides have enough turns. Called on the engine's listener thread.
+     */
+    public void record(TurnEvent event) {
+        Reply reply = event.reply();
+        if (reply == null || closed) {
+            return;
+        }
+        Canary c = canary.get();
+        String version = versionFor(event.userId());
+        byVersion.computeIfAbsent(version, k -> new ArmStats()).add(reply);
+        if (c == null) {
+            return;
+        }
+        if (version.equals(c.candidateVersion())) {
+            c.candidateStats.add(reply);
+        } else if (version.equals(c.stableVersion)) {
+            c.stable.add(reply);
+        }
+        if (policy != null && c.candidateStats.turns() >= policy.minTurns() && c.stable.turns() >= policy.minTurns()
+                && c.deciding.compareAndSet(false, true)) {
+            try {
+                decide(c, policy);
+            } finally {
+                c.deciding.set(false);
+            }
+        }
+    }
+
+    private void decide(Canary c, CanaryPolicy p) {
+        VersionMetrics cand = c.candidateStats.snapshot(c.candidateVersion());
+        VersionMetrics stable = c.stable.snapshot(c.stableVersion);
+        String figures = String.format(Locale.ROOT,
+                "candidate %s: %d turns, fallback %.4f, low-confidence %.4f, degraded %.4f, %.2f ms; "
+                        + "stable %s: %d turns, fallback %.4f, low-confidence %.4f, degraded %.4f, %.2f ms",
+                cand.version(), cand.turns(), cand.fallbackRate(), cand.lowConfidenceRate(), cand.degradedRate(),
+                cand.meanLatencyMillis(), stable.version(), stable.turns(), stable.fallbackRate(),
+                stable.lowConfidenceRate(), stable.degradedRate(), stable.meanLatencyMillis());
+        double fallbackDiff = cand.fallbackRate() - stable.fallbackRate();
+        if (fallbackDiff > p.rollbackThreshold()) {
+            rollbackCanary(c, String.format(Locale.ROOT, "canary: fallback rate %.4f above the stable version's, "
+                    + "more than the threshold %.4f; %s", fallbackDiff, p.rollbackThreshold(), figures));
+        } else if (fallbackDiff <= p.tolerance()
+                && cand.lowConfidenceRate() - stable.lowConfidenceRate() <= p.tolerance()
+                && cand.degradedRate() - stable.degradedRate() <= p.tolerance()) {
+            promote(c, String.format(Locale.ROOT, "canary: no worse than the stable version within %.4f; %s",
+                    p.tolerance(), figures));
+        } else if (cand.turns() >= 3L * p.minTurns()) {
+            rollbackCanary(c, String.format(Locale.ROOT, "canary: still worse than the stable version by more than "
+                    + "%.4f after %d turns; %s", p.tolerance(), cand.turns(), figures));
+        }
+    }
+
+    /**
+     * Serves the version in {@code dir} to {@code share} of the users, after the same load, warm-up
+     * and gate as a reload; returns {@code CANARY_STARTED} or {@code REFUSED}.
+     */
+    public ModelEvent startCanary(Path dir, double share) {
+        synchronized (lock) {
+            ModelVersion current = ensureServing();
+            Canary running = canary.get();
+            if (running != null) {
+                throw new IllegalStateException("a canary of version " + running.candidateVersion()
+                        + " is running; promote or roll it back first");
+            }
+            String name = dir.getFileName().toString();
+            if (name.equals(current.version())) {
+                throw new IllegalArgumentException("version " + name + " is already serving");
+            }
+            Gated gated = loadAndGate(dir, current, stamp(dir));
+            if (gated.refusal != null) {
+                return gated.refusal;
+            }
+            return beginCanary(gated.candidate, current, share, gated.reason, gated.f1, gated.base);
+        }
+    }
+
+    private ModelEvent beginCanary(ModelVersion candidate, ModelVersion current, double share, String reason,
+            double f1, double base) {
+        canary.set(new Canary(candidate, current.version(), share));
+        writeRollout();
+        LOG.info("model {}: version {} serves {}% of users as a canary, {} the rest ({})", model, candidate.version(),
+                Math.round(share * 1000) / 10.0, current.version(), reason);
+        return record(emit(new ModelEvent(ModelEvent.Type.CANARY_STARTED, model, candidate.version(),
+                current.version(), String.format(Locale.ROOT, "canary for %.3f of users; %s", share, reason), f1, base,
+                clock.instant())));
+    }
+
+    /** Makes the running canary the serving version for every user. */
+    public ModelEvent promote(String reason) {
+        synchronized (lock) {
+            Canary c = canary.get();
+            if (c == null) {
+                throw new IllegalStateException("no canary is running");
+            }
+            return promote(c, reason);
+        }
+    }
+
+    private ModelEvent promote(Canary c, String reason) {
+        synchronized (lock) {
+            if (canary.get() != c) {
+                return unchanged(ensureServing(), "the canary was decided already");
+            }
+            ModelVersion current = ensureServing();
+            canary.set(null);
+            history.addLast(current.dir());
+            swap(c.candidate);
+            loaded.incrementAndGet();
+            writeRollout();
+            LOG.info("model {}: canary {} promoted over {}: {}", model, c.candidateVersion(), current.version(), reason);
+            return record(emit(new ModelEvent(ModelEvent.Type.PROMOTED, model, c.candidateVersion(), current.version(),
+                    reason, Double.NaN, Double.NaN, clock.instant())));
+        }
+    }
+
+    private ModelEvent rollbackCanary(Canary c, String reason) {
+        synchronized (lock) {
+            if (canary.get() != c) {
+                return unchanged(ensureServing(), "the canary was decided already");
+            }
+            ModelVersion current = ensureServing();
+            canary.set(null);
+            String name = c.candidateVersion();
+            excluded.put(name, stamp(c.candidate.dir()));
+            rejected.add(name);
+            c.candidate.release();
+            rolledBack.incrementAndGet();
+            writeRollout();
+            LOG.warn("model {}: canary {} rolled back, {} serves every user: {}", model, name, current.version(), reason);
+            return record(emit(new ModelEvent(ModelEvent.Type.ROLLED_BACK, model, current.version(), name, reason,
+                    Double.NaN, Double.NaN, clock.instant())));
+        }
+    }
+
+    private void writeRollout() {
+        Canary c = canary.get();
+        ModelVersion v = serving.get();
+        new RolloutFile(v == null ? null : v.version(), c == null ? null : c.candidateVersion(),
+                c == null ? 0 : c.share(), rejected).write(repository.resolve(model));
     }
 
     /** The serving version, or null once closed. */
@@ -149,6 +337,15 @@ public final class VersionManager implements AutoCloseable {
             if (excluded.containsKey(name) && Objects.equals(excluded.get(name), stamp)) {
                 return unchanged(current, "version " + name + " was refused or rolled back before");
             }
+            Canary running = canary.get();
+            if (running != null) {
+                return unchanged(current, "the canary of version " + running.candidateVersion() + " is running");
+            }
+            if (policy != null) {
+                Gated gated = loadAndGate(dir, current, stamp);
+                return gated.refusal != null ? gated.refusal
+                        : beginCanary(gated.candidate, current, policy.share(), gated.reason, gated.f1, gated.base);
+            }
             return tryLoad(dir, current, stamp);
         }
     }
@@ -157,6 +354,10 @@ public final class VersionManager implements AutoCloseable {
     public ModelEvent rollback() {
         synchronized (lock) {
             ModelVersion current = ensureServing();
+            Canary running = canary.get();
+            if (running != null) {
+                return rollbackCanary(running, "canary rollback requested");
+            }
             Path previous = history.peekLast();
             if (previous == null) {
                 throw new ModelLoadException(current.version(), "no earlier version to roll back to");
@@ -177,6 +378,10 @@ public final class VersionManager implements AutoCloseable {
     public void close() {
         synchronized (lock) {
             closed = true;
+            Canary c = canary.getAndSet(null);
+            if (c != null) {
+                c.candidate.release();
+            }
             ModelVersion v = serving.getAndSet(null);
             if (v != null) {
                 v.release();
@@ -194,6 +399,33 @@ public final class VersionManager implements AutoCloseable {
 
     private void loadInitial() {
         List<Path> versions = new ArrayList<>(ModelRepository.versions(repository, model));
+        RolloutFile rollout = RolloutFile.read(repository.resolve(model));
+        rejected.addAll(rollout.rejected());
+        versions.removeIf(p -> rejected.contains(p.getFileName().toString()));
+        Path stableDir = rollout.stable() == null ? null : repository.resolve(model).resolve(rollout.stable());
+        Path candidateDir = rollout.candidate() == null ? null : repository.resolve(model).resolve(rollout.candidate());
+        if (candidateDir != null && stableDir != null && versions.contains(stableDir) && versions.contains(candidateDir)
+                && rollout.share() > 0 && rollout.share() < 1) {
+            // a canary was running: the stable version serves, the candidate goes on for its users
+            versions.remove(candidateDir);
+            versions.removeIf(p -> ModelRepository.VERSION_ORDER.compare(p.getFileName().toString(),
+                    rollout.stable()) > 0);
+            loadFrom(versions);
+            try {
+                ModelVersion candidate = ModelVersion.load(candidateDir, intraOpThreads);
+                warmUp(candidate);
+                beginCanary(candidate, serving.get(), rollout.share(), "resumed after a restart", Double.NaN,
+                        Double.NaN);
+            } catch (ModelLoadException e) {
+                LOG.warn("model {}: canary {} no longer loads ({}); {} serves every user", model, rollout.candidate(),
+                        e.reason(), serving.get().version());
+            }
+            return;
+        }
+        loadFrom(versions);
+    }
+
+    private void loadFrom(List<Path> versions) {
         if (versions.isEmpty()) {
             throw new ModelLoadException("(none)", "no model version under " + repository.resolve(model)
                     + "; run ./ivbot train --kb DIR --out " + repository);
@@ -221,12 +453,33 @@ public final class VersionManager implements AutoCloseable {
     }
 
     private ModelEvent tryLoad(Path dir, ModelVersion current, @Nullable FileTime stamp) {
+        Gated gated = loadAndGate(dir, current, stamp);
+        if (gated.refusal != null) {
+            return gated.refusal;
+        }
+        history.addLast(current.dir());
+        swap(gated.candidate);
+        loaded.incrementAndGet();
+        writeRolloutIfPresent();
+        return record(emit(new ModelEvent(ModelEvent.Type.LOADED, model, gated.candidate.version(), current.version(),
+                gated.reason, gated.f1, gated.base, clock.instant())));
+    }
+
+    /** A loaded, warmed-up candidate that passed the gate, or the refusal. */
+    private record Gated(@Nullable ModelVersion candidate, @Nullable ModelEvent refusal, String reason, double f1,
+            double base) {
+        static Gated refused(ModelEvent refusal) {
+            return new Gated(null, refusal, refusal.reason(), Double.NaN, Double.NaN);
+        }
+    }
+
+    private Gated loadAndGate(Path dir, ModelVersion current, @Nullable FileTime stamp) {
         String name = dir.getFileName().toString();
         ModelVersion candidate;
         try {
             candidate = ModelVersion.load(dir, intraOpThreads);
         } catch (ModelLoadException e) {
-            return refuse(name, current, e.reason(), Double.NaN, Double.NaN, stamp);
+            return Gated.refused(refuse(name, current, e.reason(), Double.NaN, Double.NaN, stamp));
         }
         try {
             List<LabeledText> gate = gateSet != null ? gateSet : current.gateSet();
@@ -241,9 +494,9 @@ public final class VersionManager implements AutoCloseable {
                     Set<String> removed = new HashSet<>(currentLabels);
                     removed.removeAll(candidateLabels);
                     candidate.release();
-                    return refuse(name, current, "its label set differs from the serving version " + current.version()
-                            + " (added " + added + ", removed " + removed + ") and from the KB's intents",
-                            Double.NaN, Double.NaN, stamp);
+                    return Gated.refused(refuse(name, current, "its label set differs from the serving version "
+                            + current.version() + " (added " + added + ", removed " + removed
+                            + ") and from the KB's intents", Double.NaN, Double.NaN, stamp));
                 }
                 // trained on the KB in force: the intents both know must not get worse; removed ones
                 // leave the gate set, added ones are not in it yet
@@ -269,21 +522,25 @@ public final class VersionManager implements AutoCloseable {
                 }
                 if (f1 < base - gateTolerance) {
                     candidate.release();
-                    return refuse(name, current, String.format(Locale.ROOT,
+                    return Gated.refused(refuse(name, current, String.format(Locale.ROOT,
                             "gate: macro-F1 %.4f is more than %.2f below the serving version's %.4f on %d gate texts",
-                            f1, gateTolerance, base, gate.size()), f1, base, stamp);
+                            f1, gateTolerance, base, gate.size()), f1, base, stamp));
                 }
             }
-            history.addLast(current.dir());
-            swap(candidate);
-            loaded.incrementAndGet();
-            return record(emit(new ModelEvent(ModelEvent.Type.LOADED, model, name, current.version(),
-                    gate.isEmpty() ? "loaded (no gate set)" : "gate passed", f1, base, clock.instant())));
+            return new Gated(candidate, null, gate.isEmpty() ? "loaded (no gate set)" : "gate passed", f1, base);
         } catch (RuntimeException e) {
             if (!candidate.isClosed() && serving.get() != candidate) {
                 candidate.release();
             }
-            return refuse(name, current, "failed while warming up or gating: " + e, Double.NaN, Double.NaN, stamp);
+            return Gated.refused(refuse(name, current, "failed while warming up or gating: " + e, Double.NaN,
+                    Double.NaN, stamp));
+        }
+    }
+
+    /** After a plain reload, a rollout file that exists must name the new stable version. */
+    private void writeRolloutIfPresent() {
+        if (Files.exists(repository.resolve(model).resolve(RolloutFile.NAME))) {
+            writeRollout();
         }
     }
 
