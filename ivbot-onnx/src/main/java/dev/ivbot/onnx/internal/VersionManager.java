@@ -161,7 +161,7 @@ public final class VersionManager implements AutoCloseable {
             return;
         }
         Canary c = canary.get();
-        String version = versionFor(event.userId());
+        String version = answeredBy(event, c);
         byVersion.computeIfAbsent(version, k -> new ArmStats()).add(reply);
         if (c == null) {
             return;
@@ -179,6 +179,23 @@ public final class VersionManager implements AutoCloseable {
                 c.deciding.set(false);
             }
         }
+    }
+
+    /**
+     * The version that classified the turn when it is one of this model's, else the user's version
+     * now: the listener runs after the turn, and a canary decided in between must not move a
+     * candidate's turn onto the stable version's figures.
+     */
+    private String answeredBy(TurnEvent event, @Nullable Canary c) {
+        String v = event.modelVersion();
+        if (v != null) {
+            ModelVersion s = serving.get();
+            if ((s != null && v.equals(s.version())) || (c != null
+                    && (v.equals(c.candidateVersion()) || v.equals(c.stableVersion)))) {
+                return v;
+            }
+        }
+        return versionFor(event.userId());
     }
 
     private void decide(Canary c, CanaryPolicy p) {
