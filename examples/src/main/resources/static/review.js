@@ -46,6 +46,14 @@ function renderCluster(c) {
   const list = el('ul');
   c.representatives.forEach((q) => list.appendChild(el('li', {}, q)));
   card.appendChild(list);
+  // every question of the cluster, for the operator who wants to check it before deciding
+  const all = el('details');
+  all.appendChild(el('summary', {}, 'All ' + c.questions.length + ' questions'));
+  const every = el('ul');
+  every.setAttribute('data-testid', 'questions');
+  c.questions.forEach((q) => every.appendChild(el('li', {}, q)));
+  all.appendChild(every);
+  card.appendChild(all);
   const suggestion = c.suggestion === 'add'
     ? 'Suggestion: add to ' + c.nearestIntent + ' (' + c.nearestScore + ')'
     : 'Suggestion: new intent (nearest ' + (c.nearestIntent || '-') + ', ' + c.nearestScore + ')';

@@ -318,6 +318,12 @@ public final class ModelLifecycle implements AutoCloseable {
             return classifier.version();
         }
 
+        /** The user's version (with a canary, the candidate or the stable one): the engine's cache key. */
+        @Override
+        public String versionFor(ClassifierInput input) {
+            return classifier.versionFor(input);
+        }
+
         @Override
         public Optional<Set<String>> knownIntents() {
             return classifier.knownIntents();

@@ -68,11 +68,10 @@ final class ApiServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo() == null ? "" : request.getPathInfo();
-        String method = request.getMethod();
         Language language = preferredLanguage(request);
         try {
             if (path.equals("/chat")) {
-                requireMethod(method, "POST", response);
+                Http.requireMethod(request, "POST", response);
                 chat(authenticate(request), request, response);
                 return;
             }
@@ -80,12 +79,12 @@ final class ApiServlet extends HttpServlet {
             if (m.matches()) {
                 String sessionId = m.group(1);
                 if (m.group(2) != null) {
-                    requireMethod(method, "POST", response);
+                    Http.requireMethod(request, "POST", response);
                     VerifiedToken token = authenticate(request);
                     boolean alive = engine.touch(token.userId(), sessionId);
                     Http.write(response, 200, Map.of("sessionId", sessionId, "alive", alive));
                 } else {
-                    requireMethod(method, "DELETE", response);
+                    Http.requireMethod(request, "DELETE", response);
                     VerifiedToken token = authenticate(request);
                     boolean ended = engine.endSession(token.userId(), sessionId);
                     Http.write(response, 200, Map.of("sessionId", sessionId, "ended", ended));
@@ -106,9 +105,7 @@ final class ApiServlet extends HttpServlet {
         } catch (ApiException e) {
             Http.error(response, e);
         } catch (TokenRejectedException e) {
-            response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-            Http.error(response, new ApiException(401, "unauthorized", e.getMessage(),
-                    Map.of("reason", e.reason().name()), e));
+            Http.unauthorized(response, e);
         } catch (InvalidInputException e) {
             Http.error(response, new ApiException(400, "invalid_input", e.getMessage(), Map.of("field", e.field()), e));
         } catch (SessionAccessDeniedException e) {
@@ -193,13 +190,6 @@ final class ApiServlet extends HttpServlet {
     private static void busy(HttpServletResponse response, String message) throws IOException {
         response.setHeader("Retry-After", "1");
         Http.error(response, new ApiException(503, "busy", message));
-    }
-
-    private static void requireMethod(String method, String allowed, HttpServletResponse response) {
-        if (!method.equals(allowed)) {
-            response.setHeader("Allow", allowed);
-            throw new ApiException(405, "method_not_allowed", "use " + allowed);
-        }
     }
 
     private static Language preferredLanguage(HttpServletRequest request) {

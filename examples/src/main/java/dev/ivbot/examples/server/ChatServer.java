@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code DELETE /api/sessions/{id}}</td><td>ends the session -> {@code {sessionId, ended}}</td></tr>
  *   <tr><td>{@code GET /api/review/...}</td><td>operators only: the review queue's clusters and the actions on
  *       them ({@link ReviewServlet}); {@code GET /review.html} is its page</td></tr>
+ *   <tr><td>{@code GET /api/model}, {@code POST /api/model/canary|promote|rollback}</td><td>operators only: the
+ *       serving version, the canary and each version's figures, and the rollout decisions ({@link ModelServlet})</td></tr>
  *   <tr><td>{@code GET /health}</td><td>store, classifier and KB status; 503 while the store is unreachable</td></tr>
  *   <tr><td>{@code GET /metrics}</td><td>Prometheus text</td></tr>
  *   <tr><td>{@code POST /dev/login}</td><td>{@code {user, track?}} -> a demo token (only with the dev login on)</td></tr>
@@ -200,9 +202,14 @@ public final class ChatServer implements AutoCloseable {
             // neither the body's bytes nor a turn waiting for Redis or the model hold a Jetty thread
             api.setAsyncSupported(true);
             context.addServlet(api, "/api/*");
-            ServletHolder reviewApi = new ServletHolder("review", new ReviewServlet(verifier, bodies, review, config));
+            OperatorAuth operators = new OperatorAuth(verifier, config);
+            ServletHolder reviewApi = new ServletHolder("review", new ReviewServlet(operators, bodies, review));
             reviewApi.setAsyncSupported(true);
             context.addServlet(reviewApi, "/api/review/*");
+            ServletHolder modelApi = new ServletHolder("model", new ModelServlet(operators, bodies,
+                    classifiers.model() == null ? null : classifiers.model().classifier()));
+            modelApi.setAsyncSupported(true);
+            context.addServlet(modelApi, "/api/model/*");
             context.addServlet(new ServletHolder("health", new HealthServlet(engine, classifiers.description())), "/health/*");
             context.addServlet(new ServletHolder("metrics", new MetricsServlet(registry, metrics)), "/metrics");
             if (config.devLogin()) {

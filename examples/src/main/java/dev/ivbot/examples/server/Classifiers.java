@@ -71,7 +71,9 @@ final class Classifiers {
             builder.primaryClassifier(RuleClassifier.factory());
             return new Setup("rules (model unavailable: " + e.getMessage() + ")", null);
         }
-        builder.primaryClassifier(model.hybrid()).secondaryClassifier(RuleClassifier.factory());
+        // the classifier counts each version's turns: a canary's decision and the model API's figures
+        builder.primaryClassifier(model.hybrid()).secondaryClassifier(RuleClassifier.factory())
+                .listener(model.classifier().turnListener());
         return new Setup("hybrid: onnx " + repo + " blended with rules, rules as secondary; retrained on KB example edits",
                 model);
     }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.ivbot.security.TokenRejectedException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -152,6 +154,20 @@ final class Http {
         response.setContentLength(bytes.length);
         try (OutputStream out = response.getOutputStream()) {
             out.write(bytes);
+        }
+    }
+
+    /** 401 with the Bearer challenge and the token's rejection reason. */
+    static void unauthorized(HttpServletResponse response, TokenRejectedException e) throws IOException {
+        response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        error(response, new ApiException(401, "unauthorized", e.getMessage(), Map.of("reason", e.reason().name()), e));
+    }
+
+    /** 405 with an {@code Allow} header unless the request uses {@code allowed}. */
+    static void requireMethod(HttpServletRequest request, String allowed, HttpServletResponse response) {
+        if (!request.getMethod().equals(allowed)) {
+            response.setHeader("Allow", allowed);
+            throw new ApiException(405, "method_not_allowed", "use " + allowed);
         }
     }
 }

@@ -1,15 +1,11 @@
 package dev.ivbot.examples.server;
 
-import com.auth0.jwt.JWT;
-import com.auth0.jwt.interfaces.Claim;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ivbot.review.NewIntent;
 import dev.ivbot.review.ReviewCluster;
 import dev.ivbot.review.ReviewException;
 import dev.ivbot.review.ReviewService;
-import dev.ivbot.security.JwtVerifier;
 import dev.ivbot.security.TokenRejectedException;
-import dev.ivbot.security.VerifiedToken;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,8 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The review API under {@code /api/review}, for operators only: a verified token whose
- * {@link ServerConfig#operatorClaim()} holds {@link ServerConfig#operatorRole()}; any other token
+ * The review API under {@code /api/review}, for operators only ({@link OperatorAuth}); any other token
  * gets 403 on every endpoint, before anything is read or mined.
  *
  * <ul>
@@ -46,25 +41,23 @@ final class ReviewServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(ReviewServlet.class);
     private static final Pattern ACTION = Pattern.compile("/clusters/([0-9a-f]{1,64})/(add|new|dismiss)");
 
-    private final transient JwtVerifier verifier;
+    private final transient OperatorAuth auth;
     private final transient JsonBodyReader bodies;
     private final transient @Nullable ReviewService review;
-    private final transient ServerConfig config;
 
-    ReviewServlet(JwtVerifier verifier, JsonBodyReader bodies, @Nullable ReviewService review, ServerConfig config) {
-        this.verifier = verifier;
+    ReviewServlet(OperatorAuth auth, JsonBodyReader bodies, @Nullable ReviewService review) {
+        this.auth = auth;
         this.bodies = bodies;
         this.review = review;
-        this.config = config;
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo() == null ? "" : request.getPathInfo();
         try {
-            String operator = operator(request);
+            String operator = auth.operator(request, "the review");
             if (path.equals("/clusters")) {
-                requireMethod(request, "GET", response);
+                Http.requireMethod(request, "GET", response);
                 ReviewService service = available();
                 List<Map<String, Object>> clusters = new ArrayList<>();
                 for (ReviewCluster c : service.clusters()) {
@@ -77,7 +70,7 @@ final class ReviewServlet extends HttpServlet {
             if (!m.matches()) {
                 throw ApiException.notFound("no review API at " + request.getRequestURI());
             }
-            requireMethod(request, "POST", response);
+            Http.requireMethod(request, "POST", response);
             ReviewService service = available();
             String cluster = m.group(1);
             String action = m.group(2);
@@ -110,28 +103,6 @@ final class ReviewServlet extends HttpServlet {
         }
     }
 
-    /** The operator's user id; 401 for a bad token, 403 for a token without the operator role. */
-    private String operator(HttpServletRequest request) {
-        VerifiedToken token = verifier.verify(request.getHeader("Authorization"));
-        String header = request.getHeader("Authorization");
-        // verified above: decoding reads the claims of a token whose signature and times are checked
-        Claim roles = JWT.decode(header.substring(header.indexOf(' ') + 1).trim()).getClaim(config.operatorClaim());
-        List<String> held = new ArrayList<>();
-        if (!roles.isMissing() && !roles.isNull()) {
-            String one = roles.asString();
-            if (one != null) {
-                held.add(one);
-            } else if (roles.asList(String.class) != null) {
-                held.addAll(roles.asList(String.class));
-            }
-        }
-        if (!held.contains(config.operatorRole())) {
-            throw new ApiException(403, "forbidden", "the review needs the role '" + config.operatorRole() + "' in the claim '"
-                    + config.operatorClaim() + "'");
-        }
-        return token.userId();
-    }
-
     private ReviewService available() {
         if (review == null) {
             throw new ApiException(503, "unavailable",
@@ -148,19 +119,11 @@ final class ReviewServlet extends HttpServlet {
         return v;
     }
 
-    private static void requireMethod(HttpServletRequest request, String allowed, HttpServletResponse response) {
-        if (!request.getMethod().equals(allowed)) {
-            response.setHeader("Allow", allowed);
-            throw new ApiException(405, "method_not_allowed", "use " + allowed);
-        }
-    }
-
     private static void fail(Throwable error, HttpServletResponse response) throws IOException {
         if (error instanceof ApiException e) {
             Http.error(response, e);
         } else if (error instanceof TokenRejectedException e) {
-            response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-            Http.error(response, new ApiException(401, "unauthorized", e.getMessage(), Map.of("reason", e.reason().name()), e));
+            Http.unauthorized(response, e);
         } else if (error instanceof ReviewException | error instanceof IllegalArgumentException) {
             Http.error(response, new ApiException(409, "not_done", error.getMessage()));
         } else {

@@ -46,7 +46,7 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>IVBOT_JWT_ISSUER</td><td>not checked</td><td>required {@code iss}</td></tr>
  *   <tr><td>IVBOT_JWT_AUDIENCE</td><td>not checked</td><td>required {@code aud}</td></tr>
  *   <tr><td>IVBOT_OPERATOR_CLAIM</td><td>role</td><td>the JWT claim (a string or a list of strings) that names
- *       a user's roles; the review page and {@code /api/review} need {@code IVBOT_OPERATOR_ROLE} in it</td></tr>
+ *       a user's roles; the review page, {@code /api/review} and {@code /api/model} need {@code IVBOT_OPERATOR_ROLE} in it</td></tr>
  *   <tr><td>IVBOT_OPERATOR_ROLE</td><td>operator</td><td>the role that may review the queue and edit the KB</td></tr>
  *   <tr><td>IVBOT_DEADLINE_MS</td><td>200</td><td>classifier deadline before the rules answer</td></tr>
  *   <tr><td>IVBOT_SESSION_TTL_S</td><td>600</td><td>idle session lifetime</td></tr>

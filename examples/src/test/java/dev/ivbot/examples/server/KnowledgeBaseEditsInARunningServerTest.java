@@ -94,7 +94,7 @@ class KnowledgeBaseEditsInARunningServerTest {
             String oldAnswer = answerTo(http, "年假有几天");
             Instant t0 = Instant.now();
             edits.replace("intents/leave_and_time.yaml", oldAnswer, oldAnswer + "（以劳动合同为准）");
-            awaitUntil(Duration.ofSeconds(5), () -> answerTo(http, "年假有几天").endsWith("（以劳动合同为准）"),
+            TestHttp.awaitUntil(Duration.ofSeconds(5), () -> answerTo(http, "年假有几天").endsWith("（以劳动合同为准）"),
                     "the edited answer");
             Duration answerVisible = Duration.between(t0, Instant.now());
             assertThat(health(http).at("/classifier/training").asBoolean()).isFalse();
@@ -103,7 +103,7 @@ class KnowledgeBaseEditsInARunningServerTest {
             // 2. an example edit trains version 2 in the background and swaps it in
             Instant t1 = Instant.now();
             edits.addExample("leave_policy", "zh", "年休假到底能休几天");
-            awaitUntil(Duration.ofSeconds(90), () -> health(http).at("/classifier/version").asText().equals("intent/2"),
+            TestHttp.awaitUntil(Duration.ofSeconds(90), () -> health(http).at("/classifier/version").asText().equals("intent/2"),
                     "version 2 serving");
             Duration retrained = Duration.between(t1, Instant.now());
             String kbFingerprint = health(http).at("/kb/fingerprint").asText();
@@ -113,7 +113,7 @@ class KnowledgeBaseEditsInARunningServerTest {
             edits.swapIds("salary_structure", "payday").swapIds("social_insurance", "allowances")
                     .swapIds("offer_details", "offer_decision").swapIds("onboarding_documents", "start_date")
                     .swapIds("interview_process", "interview_result");
-            awaitUntil(Duration.ofSeconds(90), () -> !health(http).at("/classifier/lastRefusal").isNull(),
+            TestHttp.awaitUntil(Duration.ofSeconds(90), () -> !health(http).at("/classifier/lastRefusal").isNull(),
                     "the gate's refusal");
             JsonNode refusedHealth = health(http);
             assertThat(refusedHealth.at("/classifier/lastRefusal").asText()).contains("version 3").contains("gate: macro-F1");
@@ -123,7 +123,7 @@ class KnowledgeBaseEditsInARunningServerTest {
             // 4. a broken file changes nothing; the reason names the file and line
             String fingerprintBefore = health(http).at("/kb/fingerprint").asText();
             edits.overwrite("intents/chitchat.yaml", "intents:\n  - id: [broken\n");
-            awaitUntil(Duration.ofSeconds(5), () -> !health(http).at("/kb/lastRefusedReload").isNull(),
+            TestHttp.awaitUntil(Duration.ofSeconds(5), () -> !health(http).at("/kb/lastRefusedReload").isNull(),
                     "the refused reload");
             JsonNode brokenHealth = health(http);
             assertThat(brokenHealth.at("/kb/lastRefusedReload/reason").asText()).contains("chitchat.yaml:");
@@ -157,17 +157,6 @@ class KnowledgeBaseEditsInARunningServerTest {
         return http.get("/health").json();
     }
 
-    /** Waits for a condition the server reaches by itself (a file watcher, a training thread). */
-    private static void awaitUntil(Duration limit, java.util.function.BooleanSupplier condition, String what)
-            throws InterruptedException {
-        long until = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError("no " + what + " within " + limit);
-            }
-            Thread.sleep(50); // polling the server as an operator's script would
-        }
-    }
 
     private static String token(String user) {
         return JWT.create().withSubject(user).withExpiresAt(Instant.now().plusSeconds(600)).sign(Algorithm.HMAC256(SECRET));

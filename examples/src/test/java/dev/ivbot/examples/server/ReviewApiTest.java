@@ -44,7 +44,7 @@ class ReviewApiTest {
             assertThat(http.post("/api/chat", token("candidate-1", null), Map.of("sessionId", "c-" + (n++), "text", q))
                     .status()).isEqualTo(200);
         }
-        awaitUntil(Duration.ofSeconds(10), () -> server.reviewQueue().size() >= ASKED.size() / 3, "queued questions");
+        TestHttp.awaitUntil(Duration.ofSeconds(10), () -> server.reviewQueue().size() >= ASKED.size() / 3, "queued questions");
         return server;
     }
 
@@ -90,7 +90,7 @@ class ReviewApiTest {
             assertThat(Files.readString(kb.resolve("intents/reviewed.yaml"))).contains("- id: medical_exam", question);
 
             // the watcher reloads the KB, the lifecycle trains version 2 and swaps it in
-            awaitUntil(Duration.ofSeconds(180), () -> http.get("/health").json().at("/classifier/version").asText()
+            TestHttp.awaitUntil(Duration.ofSeconds(180), () -> http.get("/health").json().at("/classifier/version").asText()
                     .equals("intent/2"), "version 2 serving");
             JsonNode reply = http.post("/api/chat", candidate, Map.of("sessionId", "after", "text", question)).json();
             assertThat(reply.get("intent").asText()).as(reply.toString()).isEqualTo("medical_exam");
@@ -119,15 +119,4 @@ class ReviewApiTest {
         return jwt.sign(Algorithm.HMAC256(SECRET));
     }
 
-    /** Waits for a condition the server reaches by itself (the listener thread, a file watcher, training). */
-    private static void awaitUntil(Duration limit, java.util.function.BooleanSupplier condition, String what)
-            throws InterruptedException {
-        long until = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError("no " + what + " within " + limit);
-            }
-            Thread.sleep(50); // polling the server as an operator's script would
-        }
-    }
 }
