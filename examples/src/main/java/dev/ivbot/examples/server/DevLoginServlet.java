@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,22 +47,11 @@ final class DevLoginServlet extends HttpServlet {
         // it needs no token, so a trickling body here must not hold a thread either
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
-        bodies.read(async).thenApply(this::login).whenComplete((json, error) -> {
-            try {
-                if (error == null) {
-                    Http.write(response, 200, json);
-                } else {
-                    Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                    if (!(e instanceof ApiException)) {
-                        LOG.error("POST /dev/login failed", e);
-                    }
-                    Http.error(response, e instanceof ApiException api ? api : new ApiException(500, "internal", "internal error"));
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("could not write the login reply: {}", e.toString());
-            } finally {
-                async.complete();
+        Http.replyWhenDone(async, bodies.read(async).thenApply(this::login), response, e -> {
+            if (!(e instanceof ApiException)) {
+                LOG.error("POST /dev/login failed", e);
             }
+            Http.error(response, e instanceof ApiException api ? api : new ApiException(500, "internal", "internal error"));
         });
     }
 

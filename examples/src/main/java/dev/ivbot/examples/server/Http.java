@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ivbot.security.TokenRejectedException;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -14,6 +15,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -169,5 +172,34 @@ final class Http {
             response.setHeader("Allow", allowed);
             throw new ApiException(405, "method_not_allowed", "use " + allowed);
         }
+    }
+
+    /** Writes a failed request's error reply. */
+    @FunctionalInterface
+    interface FailureWriter {
+        void write(Throwable cause) throws IOException;
+    }
+
+    /**
+     * When {@code result} completes: writes its value as 200 JSON, or hands its cause (unwrapped) to
+     * {@code onFailure}; then completes the async request. A reply that cannot be written (the
+     * client left) is logged at debug.
+     */
+    static void replyWhenDone(AsyncContext async, CompletionStage<?> result, HttpServletResponse response,
+            FailureWriter onFailure) {
+        result.whenComplete((value, error) -> {
+            try {
+                if (error == null) {
+                    write(response, 200, value);
+                } else {
+                    onFailure.write(error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                            : error);
+                }
+            } catch (IOException | RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Http.class).debug("could not write the reply: {}", e.toString());
+            } finally {
+                async.complete();
+            }
+        });
     }
 }

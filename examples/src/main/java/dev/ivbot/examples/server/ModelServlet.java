@@ -14,7 +14,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,22 +72,9 @@ final class ModelServlet extends HttpServlet {
                     AsyncContext async = request.startAsync();
                     async.setTimeout(0);
                     // the canary loads, warms up and gates the version: seconds, off Jetty's threads
-                    bodies.read(async).thenApply(body -> decided(
-                            classifier.startCanary(version(body), share(body)), operator))
-                            .whenComplete((done, error) -> {
-                                try {
-                                    if (error == null) {
-                                        Http.write(response, 200, done);
-                                    } else {
-                                        fail(error instanceof CompletionException && error.getCause() != null
-                                                ? error.getCause() : error, response);
-                                    }
-                                } catch (IOException | RuntimeException e) {
-                                    LOG.debug("could not write the model reply: {}", e.toString());
-                                } finally {
-                                    async.complete();
-                                }
-                            });
+                    Http.replyWhenDone(async, bodies.read(async).thenApply(body -> decided(
+                            classifier.startCanary(version(body), share(body)), operator)), response,
+                            cause -> fail(cause, response));
                 }
                 default -> throw ApiException.notFound("no model API at " + request.getRequestURI());
             }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -80,24 +79,11 @@ final class ReviewServlet extends HttpServlet {
             }
             AsyncContext async = request.startAsync();
             async.setTimeout(0);
-            bodies.read(async).thenApply(body -> action.equals("add")
+            Http.replyWhenDone(async, bodies.read(async).thenApply(body -> toJson(action.equals("add")
                     ? service.addExamples(cluster, required(body, "intent"), operator)
                     : service.createIntent(cluster, new NewIntent(required(body, "id"), required(body, "titleZh"),
-                            required(body, "titleEn"), required(body, "answerZh"), required(body, "answerEn")), operator))
-                    .whenComplete((done, error) -> {
-                        try {
-                            if (error == null) {
-                                Http.write(response, 200, toJson(done));
-                            } else {
-                                fail(error instanceof CompletionException && error.getCause() != null ? error.getCause()
-                                        : error, response);
-                            }
-                        } catch (IOException | RuntimeException e) {
-                            LOG.debug("could not write the review reply: {}", e.toString());
-                        } finally {
-                            async.complete();
-                        }
-                    });
+                            required(body, "titleEn"), required(body, "answerZh"), required(body, "answerEn")), operator))),
+                    response, cause -> fail(cause, response));
         } catch (RuntimeException e) {
             fail(e, response);
         }

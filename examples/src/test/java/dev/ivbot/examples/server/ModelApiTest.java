@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ivbot.testkit.KbFolder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +51,7 @@ class ModelApiTest {
 
             // a second version appears in the repository (a copy of the first, published atomically)
             Path staging = models.resolve("intent/.staging");
-            copy(models.resolve("intent/1"), staging);
+            KbFolder.copy(models.resolve("intent/1"), staging); // a recursive copy, whatever the folder holds
             Files.move(staging, models.resolve("intent/2"), StandardCopyOption.ATOMIC_MOVE);
             TestHttp.awaitUntil(Duration.ofSeconds(60),
                     () -> http.get("/health").json().at("/classifier/version").asText().equals("intent/2"),
@@ -93,19 +93,6 @@ class ModelApiTest {
             status = http.send("GET", "/api/model", operator, null).json();
             assertThat(status.get("serving").asText()).isEqualTo("2");
             assertThat(status.get("canary").isNull()).isTrue();
-        }
-    }
-
-    private static void copy(Path from, Path to) throws Exception {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
         }
     }
 
