@@ -794,8 +794,12 @@ public final class RedisSessionStore implements SessionStore {
                 ClientResources resources = resources();
                 RedisClient created = RedisClient.create(resources);
                 try {
-                    created.setOptions(clientOptions());
-                    if (!uri.getSentinels().isEmpty()) {
+                    boolean sentinel = !uri.getSentinels().isEmpty();
+                    // through Sentinel the backend reconnects itself, to the master Sentinel names then:
+                    // Lettuce's own reconnect goes back to the old address, where a restarted, empty
+                    // node takes writes as a master until Sentinel demotes it
+                    created.setOptions(clientOptions(!sentinel));
+                    if (sentinel) {
                         return new SentinelBackend(created, resources, uri, SENTINEL_CHECK_INTERVAL);
                     }
                     StatefulRedisConnection<String, String> c = created.connect(StringCodec.UTF8, uri);
@@ -846,8 +850,8 @@ public final class RedisSessionStore implements SessionStore {
             return ClientResources.builder().reconnectDelay(Delay.constant(options.reconnectDelay())).build();
         }
 
-        private ClientOptions clientOptions() {
-            return ClientOptions.builder().autoReconnect(true).socketOptions(socketOptions(options.commandTimeout()))
+        private ClientOptions clientOptions(boolean autoReconnect) {
+            return ClientOptions.builder().autoReconnect(autoReconnect).socketOptions(socketOptions(options.commandTimeout()))
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout())).build();
         }

@@ -1,6 +1,8 @@
 package dev.ivbot.redis.internal;
 
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,8 +28,12 @@ import org.slf4j.LoggerFactory;
  * it, writes that its resync then discards. So every check interval this backend asks a sentinel
  * for the master's run id, and when it differs from the one its connection reaches, it connects
  * to the address that sentinel names and closes the old connection: its commands in flight fail
- * and go to the store's buffer, which replays them on the new master. (That connection's own
- * reconnects then go to the same address; a later move is again this check's.)
+ * and go to the store's buffer, which replays them on the new master.
+ *
+ * <p>The client must not reconnect by itself ({@code autoReconnect(false)}): Lettuce reconnects to
+ * the address it had, and a killed master that is restarted there comes back empty and takes
+ * writes as a master until Sentinel demotes it, writes that are then lost. A lost connection is
+ * replaced by this check instead, at once, with one to the master Sentinel names then.
  *
  * <p>Thread-safe.
  */
@@ -62,6 +69,18 @@ public final class SentinelBackend implements Backend {
         });
         long ms = checkInterval.toMillis();
         checker.scheduleWithFixedDelay(this::check, ms, ms, TimeUnit.MILLISECONDS);
+        client.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                if (!closed && connection == current.get().connection()) {
+                    try {
+                        checker.execute(SentinelBackend.this::check);
+                    } catch (RejectedExecutionException e) {
+                        // closing
+                    }
+                }
+            }
+        });
     }
 
     private Connected connect() {
@@ -120,7 +139,8 @@ public final class SentinelBackend implements Backend {
             String port = master.get("port");
             String namedAddress = ip == null || port == null ? null : ip + ":" + port;
             Connected c = current.get();
-            if (named.equals(c.runId())) {
+            boolean open = c.connection().isOpen();
+            if (named.equals(c.runId()) && open) {
                 staleSinceNanos = 0;
                 if (c.address() == null && namedAddress != null) {
                     // the first connection went through the sentinels: now its address is known too
@@ -131,7 +151,7 @@ public final class SentinelBackend implements Backend {
             // right after a switch Sentinel names the new master's address but not yet its run id,
             // which it learns from the master's INFO, 3-4 s later (measured): the address is
             // enough to move, and connect() checks that it reaches a master
-            boolean moved = !named.isEmpty()
+            boolean moved = !open || !named.isEmpty()
                     || (namedAddress != null && c.address() != null && !namedAddress.equals(c.address()));
             if (!moved) {
                 staleSinceNanos = 0;
@@ -140,8 +160,9 @@ public final class SentinelBackend implements Backend {
             if (staleSinceNanos == 0) {
                 staleSinceNanos = System.nanoTime();
             }
-            LOG.info("sentinel names master {} at {}, the store's connection reaches {} at {}: reconnecting",
-                    named.isEmpty() ? "(run id not yet known)" : named, namedAddress, c.runId(), c.address());
+            LOG.info("sentinel names master {} at {}, the store's connection {} {} at {}: reconnecting",
+                    named.isEmpty() ? "(run id not yet known)" : named, namedAddress,
+                    open ? "reaches" : "was lost to", c.runId(), c.address());
             Connected next = namedAddress != null ? connect(ip, Integer.parseInt(port)) : connect();
             if (!named.isEmpty() && !next.runId().equals(named)) {
                 // Sentinel changed its mind in between; the next check settles it
