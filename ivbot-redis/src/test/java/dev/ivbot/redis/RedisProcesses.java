@@ -254,6 +254,36 @@ final class RedisProcesses implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code SENTINEL MASTER name} as field to value ({@code flags}, {@code last-ok-ping-reply}, ...),
+     * empty if the sentinel does not answer.
+     */
+    static java.util.Map<String, String> sentinelMaster(int sentinelPort, String name) {
+        java.util.Map<String, String> fields = new java.util.HashMap<>();
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", sentinelPort), 500);
+            s.setSoTimeout(2000);
+            String req = "*3\r\n$8\r\nSENTINEL\r\n$6\r\nMASTER\r\n$" + name.length() + "\r\n" + name + "\r\n";
+            s.getOutputStream().write(req.getBytes(StandardCharsets.UTF_8));
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String head = in.readLine();
+            if (head == null || !head.startsWith("*")) {
+                return fields;
+            }
+            int n = Integer.parseInt(head.substring(1));
+            for (int i = 0; i + 1 < n; i += 2) {
+                in.readLine();
+                String key = in.readLine();
+                in.readLine();
+                fields.put(key, in.readLine());
+            }
+        } catch (IOException | RuntimeException e) {
+            fields.clear();
+        }
+        return fields;
+    }
+
     /** One inline command over a plain socket; the first line of the reply without its type byte. */
     static String command(int port, String... words) {
         try (Socket s = new Socket()) {

@@ -164,10 +164,18 @@ class RedisSessionStoreSentinelIntegrationTest {
                     for (RedisProcesses.Node s : sentinels) {
                         // a sentinel that does not answer (null) has not named anyone: restarting then
                         // could bring the empty node back before the switch is final
+                        // and to have had a reply from it: a switch resets a sentinel's link to the new master
+                        // as if a ping were outstanding since then, so with the first reply later than the
+                        // down-after period (1 s here) it takes the new master for down, and a second
+                        // failover promotes the node restarted empty (seen in CI: sessions back at turn 1)
                         RedisProcesses.awaitCondition(Duration.ofSeconds(30), () -> {
                             String named = RedisProcesses.sentinelMasterPort(s.port, MASTER);
-                            return named != null && replicas.stream().anyMatch(r -> named.equals(Integer.toString(r.port)));
-                        }, "sentinel " + s.port + " to name the new master");
+                            java.util.Map<String, String> m = RedisProcesses.sentinelMaster(s.port, MASTER);
+                            return named != null && replicas.stream().anyMatch(r -> named.equals(Integer.toString(r.port)))
+                                    // no ping outstanding: the reset link has had its first reply
+                                    && "master".equals(m.get("flags")) && "0".equals(m.get("last-ping-sent"))
+                                    && "master".equals(m.get("role-reported"));
+                        }, "sentinel " + s.port + " to name the new master and reach it");
                     }
                     master.restart();
                 }

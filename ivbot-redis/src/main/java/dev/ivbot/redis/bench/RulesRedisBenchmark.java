@@ -302,8 +302,13 @@ public final class RulesRedisBenchmark {
         return null;
     }
 
-    /** A redis-server of the benchmark's own, without persistence, on a free loopback port. */
-    private static final class LocalRedis implements AutoCloseable {
+    /**
+     * A redis-server of the benchmark's own, without persistence, on a free loopback port (also
+     * used by the example server's HTTP benchmark). The caller that starts it closes it.
+     *
+     * <p>Thread-safe.
+     */
+    public static final class LocalRedis implements AutoCloseable {
         final int port;
         final Process process;
 
@@ -312,8 +317,13 @@ public final class RulesRedisBenchmark {
             this.process = process;
         }
 
+        /** The loopback port it listens on. */
+        public int port() {
+            return port;
+        }
+
         /** A server, or a replica of the one on {@code replicaOf}. */
-        static LocalRedis start(@Nullable Integer replicaOf) throws IOException, InterruptedException {
+        public static LocalRedis start(@Nullable Integer replicaOf) throws IOException, InterruptedException {
             Path server = onPath("redis-server");
             if (server == null) {
                 throw new IOException("redis-server is not on the PATH; install redis-server or pass --redis URI");
