@@ -22,7 +22,7 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     EngineOptions options;
 
-    @Option(names = "--scenario", required = true, paramLabel = "NAME", description = "rules-memory, onnx-memory, rules-redis, model-swaps (memory over 20 model swaps).")
+    @Option(names = "--scenario", required = true, paramLabel = "NAME", description = "rules-memory, onnx-memory, rules-redis, model-swaps (memory over 20 model swaps); http (the example server over HTTP: ./ivbot bench --scenario http --help).")
     String scenario;
 
     @Option(names = "--seconds", defaultValue = "10", description = "Measured seconds (after a warm-up of a third of that, at least 2 s).")
@@ -52,7 +52,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!SCENARIOS.contains(scenario)) {
-            throw new IllegalArgumentException("--scenario must be one of " + SCENARIOS + ", was '" + scenario + "'");
+            throw new IllegalArgumentException("--scenario must be one of " + SCENARIOS + " or http (write it as "
+                    + "./ivbot bench --scenario http), was '" + scenario + "'");
         }
         if (replicaAcks < 0) {
             throw new IllegalArgumentException("--replica-acks must not be negative");

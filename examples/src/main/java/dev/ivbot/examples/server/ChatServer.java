@@ -10,6 +10,7 @@ import dev.ivbot.spi.ReviewQueue;
 import io.lettuce.core.RedisURI;
 import java.nio.file.Files;
 import dev.ivbot.micrometer.DialogEngineMetrics;
+import dev.ivbot.micrometer.ModelVersionMeters;
 import dev.ivbot.security.JwtVerifier;
 import dev.ivbot.spi.SessionStore;
 import io.micrometer.core.instrument.Tags;
@@ -147,6 +148,12 @@ public final class ChatServer implements AutoCloseable {
             store.close();
             throw e;
         }
+        // each model version's figures (a canary beside the stable version) as meters tagged with the version
+        ModelVersionMeters versionMeters = classifiers.model() == null ? null
+                : ModelVersionMeters.of(classifiers.model().classifier()::metrics, Tags.of("app", "ivbot-examples"));
+        if (versionMeters != null) {
+            builder.listener(versionMeters);
+        }
         DialogEngine engine;
         try {
             engine = builder.build();
@@ -161,6 +168,9 @@ public final class ChatServer implements AutoCloseable {
         try {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             metrics.monitor(engine).bindTo(registry);
+            if (versionMeters != null) {
+                versionMeters.bindTo(registry);
+            }
             new JvmMemoryMetrics().bindTo(registry);
             new JvmThreadMetrics().bindTo(registry);
             new ProcessorMetrics().bindTo(registry);
@@ -211,7 +221,12 @@ public final class ChatServer implements AutoCloseable {
             modelApi.setAsyncSupported(true);
             context.addServlet(modelApi, "/api/model/*");
             context.addServlet(new ServletHolder("health", new HealthServlet(engine, classifiers.description())), "/health/*");
-            context.addServlet(new ServletHolder("metrics", new MetricsServlet(registry, metrics)), "/metrics");
+            context.addServlet(new ServletHolder("metrics", new MetricsServlet(registry, () -> {
+                metrics.refresh();
+                if (versionMeters != null) {
+                    versionMeters.refresh();
+                }
+            })), "/metrics");
             if (config.devLogin()) {
                 ServletHolder login = new ServletHolder("dev-login", new DevLoginServlet(config, bodies));
                 login.setAsyncSupported(true); // it reads a body, which may trickle

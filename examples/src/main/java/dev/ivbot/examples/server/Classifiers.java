@@ -57,12 +57,14 @@ final class Classifiers {
         LOG.info("loading the ONNX model from {} (training a first version from the KB if it has none)", repo);
         ModelLifecycle model;
         try {
-            model = ModelLifecycle.builder()
-                    .classifier(OnnxIntentClassifier.builder()
-                            .repository(repo)
-                            .knowledgeBase(kb)
-                            .listener(e -> LOG.info("model {}: {} {} {}", e.type(), e.model(), e.version(), e.reason())))
-                    .build();
+            OnnxIntentClassifier.Builder classifier = OnnxIntentClassifier.builder()
+                    .repository(repo)
+                    .knowledgeBase(kb)
+                    .listener(e -> LOG.info("model {}: {} {} {}", e.type(), e.model(), e.version(), e.reason()));
+            // with a canary policy a new version (an operator's or one retrained after a KB edit) serves
+            // a share of users first and is promoted or rolled back by its figures
+            config.canary().ifPresent(classifier::canary);
+            model = ModelLifecycle.builder().classifier(classifier).build();
         } catch (RuntimeException | LinkageError e) {
             if (config.modelMode() == ServerConfig.ModelMode.REPOSITORY) {
                 throw e; // a repository the operator named must work

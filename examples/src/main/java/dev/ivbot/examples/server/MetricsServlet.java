@@ -1,6 +1,5 @@
 package dev.ivbot.examples.server;
 
-import dev.ivbot.micrometer.DialogEngineMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,16 +11,16 @@ final class MetricsServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient PrometheusMeterRegistry registry;
-    private final transient DialogEngineMetrics metrics;
+    private final transient Runnable beforeScrape;
 
-    MetricsServlet(PrometheusMeterRegistry registry, DialogEngineMetrics metrics) {
+    MetricsServlet(PrometheusMeterRegistry registry, Runnable beforeScrape) {
         this.registry = registry;
-        this.metrics = metrics;
+        this.beforeScrape = beforeScrape;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        metrics.refresh(); // a model swapped in since the last turn shows at once
+        beforeScrape.run(); // a model swapped in since the last turn shows at once
         response.setHeader("Cache-Control", "no-store");
         Http.text(response, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
     }

@@ -1,11 +1,13 @@
 package dev.ivbot.examples.server;
 
+import dev.ivbot.onnx.CanaryPolicy;
 import dev.ivbot.redis.RedisSessionStoreOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -48,6 +50,14 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>IVBOT_OPERATOR_CLAIM</td><td>role</td><td>the JWT claim (a string or a list of strings) that names
  *       a user's roles; the review page, {@code /api/review} and {@code /api/model} need {@code IVBOT_OPERATOR_ROLE} in it</td></tr>
  *   <tr><td>IVBOT_OPERATOR_ROLE</td><td>operator</td><td>the role that may review the queue and edit the KB</td></tr>
+ *   <tr><td>IVBOT_CANARY_SHARE</td><td>none: a new version serves everyone once it passes the gate</td><td>roll
+ *       new model versions out by user: a version that passes the gate serves this share of users, in (0, 1),
+ *       and is promoted or rolled back automatically ({@link CanaryPolicy})</td></tr>
+ *   <tr><td>IVBOT_CANARY_MIN_TURNS</td><td>500</td><td>turns each side answers before the canary's decision</td></tr>
+ *   <tr><td>IVBOT_CANARY_TOLERANCE</td><td>0.01</td><td>how much higher a candidate's fallback, low-confidence
+ *       and degraded rates may be and still be promoted</td></tr>
+ *   <tr><td>IVBOT_CANARY_ROLLBACK_THRESHOLD</td><td>0.03</td><td>a candidate whose fallback rate is higher by
+ *       more than this is rolled back at once</td></tr>
  *   <tr><td>IVBOT_DEADLINE_MS</td><td>200</td><td>classifier deadline before the rules answer</td></tr>
  *   <tr><td>IVBOT_SESSION_TTL_S</td><td>600</td><td>idle session lifetime</td></tr>
  *   <tr><td>IVBOT_BODY_TIMEOUT_MS</td><td>10000</td><td>a request body must have arrived this long after its
@@ -125,6 +135,7 @@ public final class ServerConfig {
     private final int redisReplicaAcks;
     private final Duration redisInDoubtLimit;
     private final int maxSessionsPerUser;
+    private final @Nullable CanaryPolicy canary;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -149,6 +160,7 @@ public final class ServerConfig {
         this.redisReplicaAcks = b.redisReplicaAcks;
         this.redisInDoubtLimit = b.redisInDoubtLimit;
         this.maxSessionsPerUser = b.maxSessionsPerUser;
+        this.canary = b.canary;
         boolean anyKey = b.hmacSecret != null || b.publicKeyPem != null;
         this.devLogin = b.devLogin != null ? b.devLogin : !anyKey;
         if (devLogin && b.hmacSecret == null && b.publicKeyPem != null) {
@@ -210,6 +222,7 @@ public final class ServerConfig {
                 Duration.ofMillis(s.integer("IVBOT_REDIS_IN_DOUBT_LIMIT_MS", v))));
         s.get("IVBOT_MAX_SESSIONS_PER_USER").ifPresent(v -> b.maxSessionsPerUser(
                 s.integer("IVBOT_MAX_SESSIONS_PER_USER", v)));
+        canary(s).ifPresent(b::canary);
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
@@ -328,6 +341,45 @@ public final class ServerConfig {
         return maxSessionsPerUser;
     }
 
+    /** How new model versions roll out by user, or empty to serve a version that passes the gate to everyone. */
+    public Optional<CanaryPolicy> canary() {
+        return Optional.ofNullable(canary);
+    }
+
+    private static Optional<CanaryPolicy> canary(Source s) {
+        Optional<String> share = s.get("IVBOT_CANARY_SHARE");
+        if (share.isEmpty()) {
+            for (String other : List.of("IVBOT_CANARY_MIN_TURNS", "IVBOT_CANARY_TOLERANCE", "IVBOT_CANARY_ROLLBACK_THRESHOLD")) {
+                if (s.get(other).isPresent()) {
+                    throw new IllegalArgumentException(other + " needs IVBOT_CANARY_SHARE: without it there is no canary");
+                }
+            }
+            return Optional.empty();
+        }
+        double tolerance = s.get("IVBOT_CANARY_TOLERANCE").map(v -> s.decimal("IVBOT_CANARY_TOLERANCE", v))
+                .orElse(CanaryPolicy.DEFAULT_TOLERANCE);
+        double threshold = s.get("IVBOT_CANARY_ROLLBACK_THRESHOLD")
+                .map(v -> s.decimal("IVBOT_CANARY_ROLLBACK_THRESHOLD", v))
+                .orElse(Math.max(tolerance, CanaryPolicy.DEFAULT_ROLLBACK_THRESHOLD));
+        int minTurns = s.get("IVBOT_CANARY_MIN_TURNS").map(v -> s.integer("IVBOT_CANARY_MIN_TURNS", v))
+                .orElse(CanaryPolicy.DEFAULT_MIN_TURNS);
+        double shareValue = s.decimal("IVBOT_CANARY_SHARE", share.get());
+        try {
+            return Optional.of(new CanaryPolicy(shareValue, minTurns, tolerance, threshold));
+        } catch (IllegalArgumentException e) {
+            // the policy names its component ("minTurns must be ..."): name the variable that set it
+            String message = String.valueOf(e.getMessage());
+            String component = message.split(" ", 2)[0];
+            String variable = switch (component) {
+                case "share" -> "IVBOT_CANARY_SHARE";
+                case "minTurns" -> "IVBOT_CANARY_MIN_TURNS";
+                case "tolerance" -> "IVBOT_CANARY_TOLERANCE";
+                default -> "IVBOT_CANARY_ROLLBACK_THRESHOLD";
+            };
+            throw new IllegalArgumentException(variable + ": " + message, e);
+        }
+    }
+
     /** A builder holding these settings (the generated secret, if any, is kept). */
     public Builder mutate() {
         Builder b = new Builder();
@@ -353,6 +405,7 @@ public final class ServerConfig {
         b.redisReplicaAcks = redisReplicaAcks;
         b.redisInDoubtLimit = redisInDoubtLimit;
         b.maxSessionsPerUser = maxSessionsPerUser;
+        b.canary = canary;
         return b;
     }
 
@@ -367,6 +420,7 @@ public final class ServerConfig {
                         : Integer.toString(redisReplicaAcks)) + ", inDoubtLimit=" + redisInDoubtLimit.toMillis() + "ms)")
                 + ", maxSessionsPerUser=" + maxSessionsPerUser
                 + ", model=" + (modelMode == ModelMode.REPOSITORY ? modelRepository : modelMode.name().toLowerCase(Locale.ROOT))
+                + (canary == null ? "" : ", canary=" + canary)
                 + ", jwt=" + (publicKeyPem != null ? "public key" : hmacSecretGenerated ? "random hmac" : "hmac")
                 + issuer().map(i -> ", iss=" + i).orElse("") + audience().map(a -> ", aud=" + a).orElse("")
                 + ", deadline=" + deadline.toMillis() + "ms, ttl=" + sessionTtl.toSeconds() + "s, devLogin=" + devLogin
@@ -415,6 +469,7 @@ public final class ServerConfig {
         private int redisReplicaAcks = DEFAULT_REDIS_REPLICA_ACKS;
         private Duration redisInDoubtLimit = DEFAULT_REDIS_IN_DOUBT_LIMIT;
         private int maxSessionsPerUser = dev.ivbot.spi.SessionStore.DEFAULT_MAX_SESSIONS_PER_USER;
+        private @Nullable CanaryPolicy canary;
 
         private Builder() {}
 
@@ -613,6 +668,12 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Roll new model versions out by user under {@code policy}; default none. */
+        public Builder canary(CanaryPolicy policy) {
+            this.canary = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(this);
         }
@@ -639,6 +700,14 @@ public final class ServerConfig {
                 return Integer.parseInt(value);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(name + " must be auto or a whole number, was '" + value + "'");
+            }
+        }
+
+        double decimal(String name, String value) {
+            try {
+                return Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be a number, was '" + value + "'");
             }
         }
 

@@ -86,6 +86,13 @@ class ModelApiTest {
             assertThat(status.get("canaryShare").asDouble()).isEqualTo(0.5);
             assertThat(status.at("/versions/1/turns").asLong()).as(status.toString()).isPositive();
             assertThat(status.at("/versions/2/turns").asLong()).as(status.toString()).isPositive();
+            // the same figures as meters tagged with the version, and the canary's share
+            String scrape = http.get("/metrics").body();
+            assertThat(promCounter(scrape, "ivbot_model_version_turns_total", "1")
+                    + promCounter(scrape, "ivbot_model_version_turns_total", "2")).as(scrape).isEqualTo(40);
+            assertThat(promCounter(scrape, "ivbot_model_version_turns_total", "2"))
+                    .isEqualTo(status.at("/versions/2/turns").asDouble());
+            assertThat(promCounter(scrape, "ivbot_model_canary_share", "2")).isEqualTo(0.5);
 
             TestHttp.Response promoted = http.send("POST", "/api/model/promote", operator, "{}");
             assertThat(promoted.status()).as(promoted.body()).isEqualTo(200);
@@ -94,6 +101,51 @@ class ModelApiTest {
             assertThat(status.get("serving").asText()).isEqualTo("2");
             assertThat(status.get("canary").isNull()).isTrue();
         }
+    }
+
+    @Test
+    void withACanaryPolicyANewVersionServesAShareOfUsersFirstAndIsPromotedByItsFigures() throws Exception {
+        Path models = dir.resolve("models");
+        // what IVBOT_CANARY_SHARE=0.5 IVBOT_CANARY_MIN_TURNS=5 configure
+        ServerConfig config = ServerConfig.fromEnvironment(Map.of("IVBOT_CANARY_SHARE", "0.5", "IVBOT_CANARY_MIN_TURNS", "5"),
+                new java.util.Properties()).mutate().port(0).modelRepository(models).hmacSecret(SECRET).devLogin(false)
+                .build();
+        try (ChatServer server = ChatServer.start(config)) {
+            TestHttp http = new TestHttp(server.uri());
+            String operator = token("hr-alice", "operator");
+            Path staging = models.resolve("intent/.staging");
+            KbFolder.copy(models.resolve("intent/1"), staging);
+            Files.move(staging, models.resolve("intent/2"), StandardCopyOption.ATOMIC_MOVE);
+            TestHttp.awaitUntil(Duration.ofSeconds(60),
+                    () -> "2".equals(http.send("GET", "/api/model", operator, null).json().path("canary").asText()),
+                    "version 2 started as a canary by the repository watch");
+            JsonNode status = http.send("GET", "/api/model", operator, null).json();
+            assertThat(status.get("serving").asText()).isEqualTo("1");
+            assertThat(status.get("canaryShare").asDouble()).isEqualTo(0.5);
+
+            // the same model answers alike on both sides: once each side has 5 turns it is promoted
+            for (int u = 0; u < 40; u++) {
+                TestHttp.Response turn = http.post("/api/chat", token("user-" + u, null),
+                        Map.of("sessionId", "s-" + u, "text", "年假有几天"));
+                assertThat(turn.status()).isEqualTo(200);
+            }
+            TestHttp.awaitUntil(Duration.ofSeconds(10),
+                    () -> http.send("GET", "/api/model", operator, null).json().path("serving").asText().equals("2"),
+                    "the canary promoted by the policy");
+            status = http.send("GET", "/api/model", operator, null).json();
+            assertThat(status.get("canary").isNull()).as(status.toString()).isTrue();
+            assertThat(status.at("/versions/2/turns").asLong()).isGreaterThanOrEqualTo(5);
+        }
+    }
+
+    /** The value of {@code name}'s sample whose {@code version} label is {@code version}; fails if there is none. */
+    static double promCounter(String scrape, String name, String version) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(name + "{") && line.contains("version=\"" + version + "\"")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no " + name + "{version=\"" + version + "\"} in the scrape");
     }
 
     private static String token(String user, String role) {

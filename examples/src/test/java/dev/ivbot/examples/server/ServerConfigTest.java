@@ -112,6 +112,28 @@ class ServerConfigTest {
     }
 
     @Test
+    void aCanaryShareTurnsTheRolloutPolicyOnWithTheDefaultsForWhatIsNotSet() {
+        assertThat(from(Map.of()).canary()).isEmpty();
+        assertThat(from(Map.of("IVBOT_CANARY_SHARE", "0.2")).canary()).contains(dev.ivbot.onnx.CanaryPolicy.defaults()
+                .withShare(0.2));
+        assertThat(from(Map.of("IVBOT_CANARY_SHARE", "0.2", "IVBOT_CANARY_MIN_TURNS", "50",
+                "IVBOT_CANARY_TOLERANCE", "0.02", "IVBOT_CANARY_ROLLBACK_THRESHOLD", "0.1")).canary())
+                .contains(new dev.ivbot.onnx.CanaryPolicy(0.2, 50, 0.02, 0.1));
+    }
+
+    @Test
+    void badCanarySettingsNameTheirVariable() {
+        assertThatThrownBy(() -> from(Map.of("IVBOT_CANARY_SHARE", "ten percent")))
+                .hasMessageContaining("IVBOT_CANARY_SHARE").hasMessageContaining("ten percent");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_CANARY_SHARE", "1.5")))
+                .hasMessageContaining("IVBOT_CANARY_SHARE").hasMessageContaining("1.5");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_CANARY_MIN_TURNS", "50")))
+                .hasMessageContaining("IVBOT_CANARY_MIN_TURNS needs IVBOT_CANARY_SHARE");
+        assertThatThrownBy(() -> from(Map.of("IVBOT_CANARY_SHARE", "0.1", "IVBOT_CANARY_MIN_TURNS", "0")))
+                .hasMessageContaining("IVBOT_CANARY_MIN_TURNS").hasMessageContaining("was 0");
+    }
+
+    @Test
     void readsEveryVariable() {
         ServerConfig c = from(Map.ofEntries(
                 Map.entry("IVBOT_HOST", "0.0.0.0"),
