@@ -74,5 +74,8 @@ class ReviewRecorderTest {
     void similarityIsHighForASmallChangeOnly() {
         assertThat(ReviewRecorder.similarity("年假有几天", "年假有几天啊")).isGreaterThan(0.6);
         assertThat(ReviewRecorder.similarity("年假有几天", "面试有几轮")).isLessThan(0.6);
+        // Dice over distinct bigrams: {ab, ba} and {ab} share one of three
+        assertThat(ReviewRecorder.similarity("abab", "ab")).isEqualTo(2.0 / 3);
+        assertThat(ReviewRecorder.similarity("a", "ab")).isZero();
     }
 }

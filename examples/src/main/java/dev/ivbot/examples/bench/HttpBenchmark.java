@@ -243,9 +243,18 @@ public final class HttpBenchmark {
             drive(uri, options.clients(), warm, 0, chat);
         }
         double seconds = options.measure().toMillis() / 1000.0;
-        Phase bareRun = drive(uri, options.clients(), seconds, 0, bare);
+        // the saturated phases alternate in slices of at most a second, so that a machine whose speed
+        // drifts during the run (a shared VM) slows both alike and the ratio stays fair
+        int slices = (int) Math.max(1, Math.ceil(seconds));
+        List<Phase> bareSlices = new ArrayList<>();
+        List<Phase> chatSlices = new ArrayList<>();
+        for (int i = 0; i < slices; i++) {
+            bareSlices.add(drive(uri, options.clients(), seconds / slices, 0, bare));
+            chatSlices.add(drive(uri, options.clients(), seconds / slices, 0, chat));
+        }
+        Phase bareRun = Phase.merge(bareSlices);
         out.println("bare: " + bareRun);
-        Phase chatRun = drive(uri, options.clients(), seconds, 0, chat);
+        Phase chatRun = Phase.merge(chatSlices);
         out.println("chat, saturated: " + chatRun);
         Phase half = drive(uri, options.clients(), seconds, chatRun.perSecond() / 2, chat);
         out.println("chat, half rate: " + half);
@@ -263,17 +272,55 @@ public final class HttpBenchmark {
         byte[] next(SplittableRandom random, int client);
     }
 
-    record Phase(long requests, double seconds, double p50Millis, double p99Millis, long errors,
-            double clientCpuShare) {
+    record Phase(long requests, double seconds, long[] sortedNanos, long errors, long clientCpuNanos,
+            long processCpuNanos) {
         double perSecond() {
             return requests / seconds;
+        }
+
+        double p50Millis() {
+            return percentile(sortedNanos, 50);
+        }
+
+        double p99Millis() {
+            return percentile(sortedNanos, 99);
+        }
+
+        double clientCpuShare() {
+            return processCpuNanos <= 0 ? 0 : Math.min(1, (double) clientCpuNanos / processCpuNanos);
+        }
+
+        static Phase merge(List<Phase> phases) {
+            long requests = 0;
+            double seconds = 0;
+            long errors = 0;
+            long clientCpu = 0;
+            long processCpu = 0;
+            int n = 0;
+            for (Phase p : phases) {
+                requests += p.requests;
+                seconds += p.seconds;
+                errors += p.errors;
+                clientCpu += p.clientCpuNanos;
+                processCpu += p.processCpuNanos;
+                n += p.sortedNanos.length;
+            }
+            long[] all = new long[n];
+            int pos = 0;
+            for (Phase p : phases) {
+                System.arraycopy(p.sortedNanos, 0, all, pos, p.sortedNanos.length);
+                pos += p.sortedNanos.length;
+            }
+            Arrays.sort(all);
+            return new Phase(requests, seconds, all, errors, clientCpu, processCpu);
         }
 
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%d requests in %.1f s (%.0f/s), p50 %.3f ms, p99 %.3f ms, %d errors, "
-                    + "clients used %.0f%% of the process's CPU", requests, seconds, perSecond(), p50Millis, p99Millis,
-                    errors, clientCpuShare * 100);
+                    + "clients used %.0f%% of the process's CPU, the rest %.1f µs per request", requests, seconds,
+                    perSecond(), p50Millis(), p99Millis(), errors, clientCpuShare() * 100,
+                    requests == 0 ? 0 : (processCpuNanos - clientCpuNanos) / 1e3 / requests);
         }
     }
 
@@ -378,8 +425,7 @@ public final class HttpBenchmark {
             pos += counts[c];
         }
         Arrays.sort(all);
-        return new Phase(total, elapsed, percentile(all, 50), percentile(all, 99), errors.get(),
-                processCpu <= 0 ? 0 : Math.min(1, (double) clientCpu / processCpu));
+        return new Phase(total, elapsed, all, errors.get(), clientCpu, processCpu);
     }
 
     private static long processCpuNanos() {
