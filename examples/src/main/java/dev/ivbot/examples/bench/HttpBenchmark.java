@@ -56,7 +56,7 @@ public final class HttpBenchmark {
 
     /** What to measure. */
     public record Options(String sessions, String classifier, @Nullable String redisUri, @Nullable Path modelRepository,
-            int clients, int users, Duration warmup, Duration measure) {
+            int clients, int users, Duration warmup, Duration measure, boolean uncached) {
 
         public Options {
             if (!List.of("memory", "redis").contains(sessions)) {
@@ -78,7 +78,7 @@ public final class HttpBenchmark {
     }
 
     /** The figures of one run. */
-    public record Result(String sessions, String classifier, int clients, long turns, double turnsPerSecond,
+    public record Result(String sessions, String classifier, boolean uncached, int clients, long turns, double turnsPerSecond,
             double p50Millis, double p99Millis, long errors, double barePerSecond, double halfP50Millis,
             double halfP99Millis, long halfErrors, double clientCpuShare, long serverTurns) {
 
@@ -87,10 +87,10 @@ public final class HttpBenchmark {
         }
 
         public String line() {
-            return String.format(Locale.ROOT, "scenario=http server=servlet sessions=%s classifier=%s clients=%d "
+            return String.format(Locale.ROOT, "scenario=http server=servlet sessions=%s classifier=%s uncached=%b clients=%d "
                             + "turns_per_s=%.0f p50_ms=%.3f p99_ms=%.3f errors=%d bare_per_s=%.0f ratio=%.2f "
                             + "half_rate_per_s=%.0f half_p50_ms=%.3f half_p99_ms=%.3f half_errors=%d client_cpu_share=%.2f",
-                    sessions, classifier, clients, turnsPerSecond, p50Millis, p99Millis, errors, barePerSecond, ratio(),
+                    sessions, classifier, uncached, clients, turnsPerSecond, p50Millis, p99Millis, errors, barePerSecond, ratio(),
                     turnsPerSecond / 2, halfP50Millis, halfP99Millis, halfErrors, clientCpuShare);
         }
     }
@@ -102,11 +102,13 @@ public final class HttpBenchmark {
     static final String USAGE = """
             Usage: ./ivbot bench --scenario http [--server servlet] [--sessions memory|redis] [--classifier rules|model]
                                  [--threads N] [--users N] [--seconds S] [--redis URI] [--model-repo DIR]
+                                 [--uncached true]
             Starts the example server on a loopback port and drives POST /api/chat with N keep-alive clients (default
             16), each request with a JWT the server verifies; prints scenario=http turns_per_s=... p50_ms=... p99_ms=...
             errors=... bare_per_s=... ratio=... half_p99_ms=... (latency at half the saturated rate).
             --sessions redis starts its own redis-server unless --redis names one; --classifier model serves the model
-            in --model-repo (default $IVBOT_HOME/.ivbot/models, trained from the demo KB if it has none).""";
+            in --model-repo (default $IVBOT_HOME/.ivbot/models, trained from the demo KB if it has none); --uncached true
+            appends a unique number to every question, so that the classification cache never answers.""";
 
     /** {@code ./ivbot bench --scenario http ...}; exit status 2 on a bad option. */
     public static void main(String[] args) throws Exception {
@@ -135,7 +137,7 @@ public final class HttpBenchmark {
             }
             for (String key : given.keySet()) {
                 if (!List.of("--scenario", "--server", "--sessions", "--classifier", "--threads", "--users", "--seconds",
-                        "--redis", "--model-repo").contains(key)) {
+                        "--redis", "--model-repo", "--uncached").contains(key)) {
                     throw new IllegalArgumentException("unknown option " + key);
                 }
             }
@@ -144,7 +146,8 @@ public final class HttpBenchmark {
             options = new Options(given.getOrDefault("--sessions", "memory"), given.getOrDefault("--classifier", "rules"),
                     given.get("--redis"), Path.of(given.getOrDefault("--model-repo", home + "/.ivbot/models")),
                     (int) number(given, "--threads", "16"), (int) number(given, "--users", "1000"),
-                    Duration.ofMillis((long) (Math.max(2, seconds / 3) * 1000)), Duration.ofMillis((long) (seconds * 1000)));
+                    Duration.ofMillis((long) (Math.max(2, seconds / 3) * 1000)), Duration.ofMillis((long) (seconds * 1000)),
+                    Boolean.parseBoolean(given.getOrDefault("--uncached", "false")));
         } catch (IllegalArgumentException e) {
             fail(e.getMessage());
             return;
@@ -220,8 +223,15 @@ public final class HttpBenchmark {
         for (int q = 0; q < bodies.length; q++) {
             bodies[q] = JSON.writeValueAsBytes(Map.of("text", questions.get(q)));
         }
+        AtomicLong sequence = new AtomicLong();
         RequestSource chat = (random, client) -> {
             int user = random.nextInt(tokens.length);
+            if (options.uncached()) {
+                // a number no other turn has: the classification cache never answers, every turn is classified
+                String q = questions.get(random.nextInt(questions.size())) + " " + sequence.incrementAndGet();
+                return KeepAliveClient.request("POST", "/api/chat", tokens[user],
+                        JSON.writeValueAsBytes(Map.of("sessionId", "b" + user, "text", q)));
+            }
             byte[] text = bodies[random.nextInt(bodies.length)];
             // {"text":...} becomes {"sessionId":"b<user>","text":...}: one session per user
             byte[] session = ("{\"sessionId\":\"b" + user + "\",").getBytes(StandardCharsets.US_ASCII);
@@ -259,7 +269,7 @@ public final class HttpBenchmark {
         Phase half = drive(uri, options.clients(), seconds, chatRun.perSecond() / 2, chat);
         out.println("chat, half rate: " + half);
         long serverTurns = server.engine().metrics().turns() - serverTurnsBefore;
-        Result result = new Result(options.sessions(), options.classifier(), options.clients(), chatRun.requests(),
+        Result result = new Result(options.sessions(), options.classifier(), options.uncached(), options.clients(), chatRun.requests(),
                 chatRun.perSecond(), chatRun.p50Millis(), chatRun.p99Millis(), chatRun.errors(), bareRun.perSecond(),
                 half.p50Millis(), half.p99Millis(), half.errors(), chatRun.clientCpuShare(), serverTurns);
         out.println(result.line());
@@ -269,7 +279,7 @@ public final class HttpBenchmark {
     /** The next request's bytes for a client. */
     @FunctionalInterface
     interface RequestSource {
-        byte[] next(SplittableRandom random, int client);
+        byte[] next(SplittableRandom random, int client) throws IOException;
     }
 
     record Phase(long requests, double seconds, long[] sortedNanos, long errors, long clientCpuNanos,
@@ -370,8 +380,8 @@ public final class HttpBenchmark {
                             now = next;
                             next += (long) intervalNanos;
                         }
-                        byte[] request = source.next(random, client);
                         try {
+                            byte[] request = source.next(random, client);
                             if (connection == null) {
                                 connection = new KeepAliveClient(uri.getHost(), uri.getPort());
                             }

@@ -39,13 +39,14 @@ final class HealthServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        EngineHealth health = engine.health();
         String probe = request.getPathInfo();
         if ("/live".equals(probe)) {
+            // a liveness probe asks only whether the engine is open: no store round trip
             boolean live = !engine.isClosed();
             Http.write(response, live ? 200 : 503, Map.of("live", live));
             return;
         }
+        EngineHealth health = engine.health();
         if ("/ready".equals(probe)) {
             Http.write(response, health.ready() ? 200 : 503, Map.of("ready", health.ready(),
                     "status", health.status().name(), "problems", health.problems()));

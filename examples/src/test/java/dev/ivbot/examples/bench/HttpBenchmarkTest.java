@@ -19,7 +19,7 @@ class HttpBenchmarkTest {
     void everyCountedRequestIsATurnTheServerAnsweredAndTheLineHoldsEveryFigure() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         HttpBenchmark.Result r = HttpBenchmark.run(new HttpBenchmark.Options("memory", "rules", null, null, 2, 20,
-                Duration.ZERO, Duration.ofMillis(700)), new PrintStream(printed, true, StandardCharsets.UTF_8));
+                Duration.ZERO, Duration.ofMillis(700), true), new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         assertThat(r.errors()).isZero();
         assertThat(r.halfErrors()).isZero();
@@ -29,7 +29,7 @@ class HttpBenchmarkTest {
         assertThat(r.serverTurns()).isGreaterThan(r.turns());
         assertThat(r.ratio()).isEqualTo(r.turnsPerSecond() / r.barePerSecond());
         String line = printed.toString(StandardCharsets.UTF_8).lines().reduce((a, b) -> b).orElseThrow();
-        assertThat(line).startsWith("scenario=http server=servlet sessions=memory classifier=rules ")
+        assertThat(line).startsWith("scenario=http server=servlet sessions=memory classifier=rules uncached=true ")
                 .containsPattern("turns_per_s=\\d+ p50_ms=[0-9.]+ p99_ms=[0-9.]+ errors=0 bare_per_s=\\d+ ratio=[0-9.]+ ")
                 .containsPattern("half_p99_ms=[0-9.]+ half_errors=0 client_cpu_share=[0-9.]+$");
     }
@@ -37,8 +37,8 @@ class HttpBenchmarkTest {
     @Test
     void badOptionsSayWhatWasWrong() {
         assertThatThrownBy(() -> new HttpBenchmark.Options("disk", "rules", null, null, 1, 1, Duration.ZERO,
-                Duration.ofSeconds(1))).hasMessageContaining("--sessions").hasMessageContaining("disk");
+                Duration.ofSeconds(1), false)).hasMessageContaining("--sessions").hasMessageContaining("disk");
         assertThatThrownBy(() -> new HttpBenchmark.Options("memory", "model", null, null, 1, 1, Duration.ZERO,
-                Duration.ofSeconds(1))).hasMessageContaining("--classifier model needs a model repository");
+                Duration.ofSeconds(1), false)).hasMessageContaining("--classifier model needs a model repository");
     }
 }
