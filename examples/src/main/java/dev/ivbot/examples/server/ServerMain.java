@@ -19,7 +19,8 @@ public final class ServerMain {
                     Serves the chat page and API on http://localhost:8080. Settings (environment variable,
                     or -Divbot.port=... style system property): IVBOT_HOST, IVBOT_PORT, IVBOT_KB, IVBOT_REDIS_URI,
                     IVBOT_MODEL_REPO, IVBOT_JWT_HMAC_SECRET, IVBOT_JWT_PUBLIC_KEY_PEM, IVBOT_JWT_ISSUER,
-                    IVBOT_JWT_AUDIENCE, IVBOT_DEADLINE_MS, IVBOT_SESSION_TTL_S, IVBOT_DEV_LOGIN.
+                    IVBOT_JWT_AUDIENCE, IVBOT_DEADLINE_MS, IVBOT_SESSION_TTL_S, IVBOT_DEV_LOGIN, IVBOT_CANARY_SHARE
+                    (with IVBOT_CANARY_MIN_TURNS, IVBOT_CANARY_TOLERANCE, IVBOT_CANARY_ROLLBACK_THRESHOLD).
                     See docs/user-guide.md.""");
             return;
         }
