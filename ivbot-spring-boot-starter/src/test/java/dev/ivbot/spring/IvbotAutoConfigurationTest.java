@@ -101,6 +101,8 @@ class IvbotAutoConfigurationTest {
             engine.chat(ChatRequest.of("candidate-42", "s-1", "年假有几天？"));
             OwnBeans beans = context.getBean(OwnBeans.class);
             assertThat(beans.customized).isTrue();
+            assertThat(beans.heard.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the portal's listener heard the turn")
+                    .isTrue();
             assertThat(beans.events).isNotEmpty();
         });
         runner.withBean("myEngine", DialogEngine.class, () -> DialogEngine.builder()
@@ -114,6 +116,8 @@ class IvbotAutoConfigurationTest {
         static final SessionStore STORE = SessionStore.inMemory();
         volatile boolean customized;
         final List<TurnEvent> events = new CopyOnWriteArrayList<>();
+        /** Counted down by the listener: listeners run off the reply's path, after chat() returns. */
+        final CountDownLatch heard = new CountDownLatch(1);
 
         @Bean
         SessionStore myStore() {
@@ -127,7 +131,10 @@ class IvbotAutoConfigurationTest {
 
         @Bean
         TurnListener listener() {
-            return events::add;
+            return event -> {
+                events.add(event);
+                heard.countDown();
+            };
         }
     }
 
