@@ -3,6 +3,7 @@ package dev.ivbot.review;
 import dev.ivbot.FallbackReason;
 import dev.ivbot.Reply;
 import dev.ivbot.Source;
+import dev.ivbot.internal.SortedInts;
 import dev.ivbot.privacy.PiiRedactor;
 import dev.ivbot.spi.ReviewItem;
 import dev.ivbot.spi.ReviewQueue;
@@ -164,18 +165,7 @@ public final class ReviewRecorder implements TurnListener {
         if (x.length == 0 || y.length == 0) {
             return 0;
         }
-        int common = 0;
-        for (int i = 0, j = 0; i < x.length && j < y.length; ) {
-            if (x[i] == y[j]) {
-                common++;
-                i++;
-                j++;
-            } else if (x[i] < y[j]) {
-                i++;
-            } else {
-                j++;
-            }
-        }
+        int common = SortedInts.commonCount(x, y);
         return 2.0 * common / (x.length + y.length);
     }
 
@@ -192,14 +182,7 @@ public final class ReviewRecorder implements TurnListener {
         for (int i = 0; i + 2 <= s.length(); i++) {
             out[i] = (s.charAt(i) << 16) | s.charAt(i + 1);
         }
-        java.util.Arrays.sort(out);
-        int distinct = 1;
-        for (int i = 1; i < out.length; i++) {
-            if (out[i] != out[distinct - 1]) {
-                out[distinct++] = out[i];
-            }
-        }
-        return java.util.Arrays.copyOf(out, distinct);
+        return SortedInts.distinctSorted(out);
     }
 
     private void record(TurnEvent event, ReviewReason reason, Instant time) {

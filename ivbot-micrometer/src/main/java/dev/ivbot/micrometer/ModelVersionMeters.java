@@ -101,10 +101,17 @@ public final class ModelVersionMeters implements MeterBinder, TurnListener {
         refresh();
     }
 
-    /** Registers the meters of a version seen for the first time. */
+    /**
+     * Registers the meters of a version seen for the first time. A turn of a version whose meters
+     * exist costs a set lookup, not a snapshot of the classifier's figures; the canary row follows
+     * at the next {@link #refresh()} (before a scrape).
+     */
     @Override
     public void onTurn(TurnEvent event) {
-        refresh();
+        String version = event.modelVersion();
+        if (version == null || !registered.contains(version)) {
+            refresh();
+        }
     }
 
     /** Registers meters for versions seen since the last call and updates the canary row (call before a scrape). */

@@ -1,6 +1,7 @@
 package dev.ivbot.kb.lint;
 
 import dev.ivbot.Language;
+import dev.ivbot.internal.SortedInts;
 import dev.ivbot.internal.kb.KbOutline;
 import dev.ivbot.internal.kb.KnowledgeBaseLoader;
 import dev.ivbot.kb.KnowledgeBase;
@@ -247,24 +248,11 @@ public final class KbLinter {
         for (int i = 0; i < out.length; i++) {
             out[i] = s.substring(i, i + n).hashCode();
         }
-        return Arrays.stream(out).distinct().sorted().toArray();
+        return SortedInts.distinctSorted(out);
     }
 
     static double jaccard(int[] a, int[] b) {
-        int i = 0;
-        int j = 0;
-        int common = 0;
-        while (i < a.length && j < b.length) {
-            if (a[i] == b[j]) {
-                common++;
-                i++;
-                j++;
-            } else if (a[i] < b[j]) {
-                i++;
-            } else {
-                j++;
-            }
-        }
+        int common = SortedInts.commonCount(a, b);
         return common / (double) (a.length + b.length - common);
     }
 
