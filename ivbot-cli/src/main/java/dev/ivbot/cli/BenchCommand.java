@@ -2,8 +2,8 @@ package dev.ivbot.cli;
 
 import dev.ivbot.DialogEngine;
 import dev.ivbot.kb.KnowledgeBase;
-import dev.ivbot.onnx.OnnxBenchmark;
-import dev.ivbot.redis.bench.RulesRedisBenchmark;
+import dev.ivbot.benchmarks.OnnxBenchmark;
+import dev.ivbot.benchmarks.RulesRedisBenchmark;
 import dev.ivbot.rules.RuleClassifier;
 import dev.ivbot.spi.SessionStore;
 import java.util.List;

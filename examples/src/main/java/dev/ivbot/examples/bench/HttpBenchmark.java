@@ -7,7 +7,7 @@ import dev.ivbot.Language;
 import dev.ivbot.examples.server.ChatServer;
 import dev.ivbot.examples.server.ServerConfig;
 import dev.ivbot.kb.Intent;
-import dev.ivbot.redis.bench.RulesRedisBenchmark;
+import dev.ivbot.benchmarks.RulesRedisBenchmark;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;

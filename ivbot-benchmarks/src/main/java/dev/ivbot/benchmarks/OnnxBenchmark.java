@@ -1,4 +1,4 @@
-package dev.ivbot.onnx;
+package dev.ivbot.benchmarks;
 
 import dev.ivbot.ChatRequest;
 import dev.ivbot.DialogEngine;
@@ -6,6 +6,9 @@ import dev.ivbot.Language;
 import dev.ivbot.Reply;
 import dev.ivbot.kb.Intent;
 import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.onnx.ModelMetrics;
+import dev.ivbot.onnx.ModelRepository;
+import dev.ivbot.onnx.OnnxIntentClassifier;
 import dev.ivbot.onnx.internal.ModelVersion;
 import dev.ivbot.text.TextNormalizer;
 import java.io.PrintStream;

@@ -1,8 +1,11 @@
-package dev.ivbot.redis;
+package dev.ivbot.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ivbot.redis.bench.RulesRedisBenchmark;
+
+import dev.ivbot.DialogEngine;
+import dev.ivbot.testkit.KeywordClassifier;
+import dev.ivbot.testkit.TestKnowledgeBases;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +32,8 @@ class RulesRedisBenchmarkIntegrationTest {
                         .withReplicaAcks(replicaAcks)
                         .withDurations(Duration.ofSeconds(1), Duration.ofSeconds(seconds))
                         .withRedisBenchmarkRequests(seconds > 2 ? 400_000 : 50_000),
-                TestEngines::engine, out);
+                store -> DialogEngine.builder().knowledgeBase(TestKnowledgeBases.tiny())
+                        .primaryClassifier(KeywordClassifier.forTinyKb()).sessionStore(store).build(), out);
         String text = bytes.toString(StandardCharsets.UTF_8);
         System.out.print(text);
         String[] lines = text.strip().split("\n");

@@ -1,4 +1,4 @@
-package dev.ivbot.redis.bench;
+package dev.ivbot.benchmarks;
 
 import dev.ivbot.ChatRequest;
 import dev.ivbot.DialogEngine;
