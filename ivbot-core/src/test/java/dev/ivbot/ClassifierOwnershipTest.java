@@ -147,6 +147,27 @@ class ClassifierOwnershipTest {
     }
 
     @Test
+    void aBlendOwningItsSecondOpinionClosesItOnEachReloadAndNeverTheModel() {
+        Fake model = model();
+        List<Fake> rulesBuilt = new CopyOnWriteArrayList<>();
+        try (DialogEngine engine = DialogEngine.builder().knowledgeBase(KB)
+                .primaryClassifier(kb -> {
+                    Fake r = rules(kb);
+                    rulesBuilt.add(r);
+                    return IntentClassifier.blendOwningSecondOpinion(model, r, 0.7);
+                })
+                .build()) {
+            engine.reloadKnowledgeBase(EDITED);
+            assertThat(engine.chat(ChatRequest.of("u", "s", "年假有几天")).source()).isEqualTo(Source.MODEL);
+            assertThat(rulesBuilt).hasSize(2);
+            assertThat(rulesBuilt.get(0).closes.get()).as("the replaced blend's second opinion").isEqualTo(1);
+            assertThat(rulesBuilt.get(1).closes.get()).as("the serving blend's second opinion").isZero();
+        }
+        assertThat(rulesBuilt.get(1).closes.get()).isEqualTo(1);
+        assertThat(model.closes.get()).as("the model is never the blend's").isZero();
+    }
+
+    @Test
     void theEngineClosesWhatItBuiltFromASpecAndNothingItWasHanded() {
         List<Fake> built = new CopyOnWriteArrayList<>();
         Fake handed = model();

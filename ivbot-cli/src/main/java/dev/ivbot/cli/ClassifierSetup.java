@@ -3,6 +3,7 @@ package dev.ivbot.cli;
 import dev.ivbot.DialogEngine;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.onnx.Hybrid;
+import dev.ivbot.rules.RuleClassifier;
 import dev.ivbot.onnx.ModelRepository;
 import dev.ivbot.onnx.ModelTrainer;
 import dev.ivbot.onnx.OnnxIntentClassifier;
@@ -44,6 +45,6 @@ final class ClassifierSetup {
         if (kind.equals("onnx")) {
             return builder.primaryClassifier(model);
         }
-        return Hybrid.configure(builder, model);
+        return Hybrid.configure(builder, model, RuleClassifier.factory());
     }
 }

@@ -144,7 +144,7 @@ final class TuneCommand implements Callable<Integer> {
         if (kind.equals("onnx")) {
             return model;
         }
-        return Hybrid.classifier(model, kb, Hybrid.MODEL_WEIGHT);
+        return Hybrid.classifier(model, RuleClassifier.factory(), kb, Hybrid.MODEL_WEIGHT);
     }
 
     private Point score(KnowledgeBase kb, Memo memo, List<EvalData.Case> cases) {

@@ -25,14 +25,20 @@ import java.util.concurrent.Executor;
  * the KB) is dropped from the ranking, and one only the second knows (just added) is scored by the
  * second alone, until a model that knows it is swapped in.
  *
- * <p>Thread-safe. Owns neither part: {@link #close()} closes nothing.
+ * <p>Thread-safe. Owns the second part only when built with {@code ownsSecond}: then
+ * {@link #close()} closes it; the first is never the blend's.
  */
 public final class BlendedClassifier implements IntentClassifier {
     private final IntentClassifier first;
     private final IntentClassifier second;
     private final double firstWeight;
+    private final boolean ownsSecond;
 
     public BlendedClassifier(IntentClassifier first, IntentClassifier second, double firstWeight) {
+        this(first, second, firstWeight, false);
+    }
+
+    public BlendedClassifier(IntentClassifier first, IntentClassifier second, double firstWeight, boolean ownsSecond) {
         if (!second.isNonBlocking()) {
             throw new IllegalArgumentException("the second opinion must be a non-blocking classifier, "
                     + second.name() + " is not");
@@ -43,6 +49,7 @@ public final class BlendedClassifier implements IntentClassifier {
         this.first = first;
         this.second = second;
         this.firstWeight = firstWeight;
+        this.ownsSecond = ownsSecond;
     }
 
     @Override
@@ -95,7 +102,11 @@ public final class BlendedClassifier implements IntentClassifier {
 
     /** Closes nothing: the parts belong to whoever created them. */
     @Override
-    public void close() {}
+    public void close() {
+        if (ownsSecond) {
+            second.close();
+        }
+    }
 
     private Classification blend(Classification a, Classification b) {
         Set<String> firstKnows = first.knownIntents().orElse(null);

@@ -85,4 +85,13 @@ public interface IntentClassifier extends AutoCloseable {
     static IntentClassifier blend(IntentClassifier first, IntentClassifier secondOpinion, double firstWeight) {
         return new dev.ivbot.internal.BlendedClassifier(first, secondOpinion, firstWeight);
     }
+
+    /**
+     * As {@link #blend}, but the blend takes ownership of {@code secondOpinion}: closing the blend
+     * closes it (never {@code first}). For a second opinion built only for this blend.
+     */
+    static IntentClassifier blendOwningSecondOpinion(IntentClassifier first, IntentClassifier secondOpinion,
+            double firstWeight) {
+        return new dev.ivbot.internal.BlendedClassifier(first, secondOpinion, firstWeight, true);
+    }
 }

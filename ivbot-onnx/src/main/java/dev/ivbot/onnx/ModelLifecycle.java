@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *             .build();                                          // loads, or trains a first version
  *      DialogEngine engine = DialogEngine.builder()
  *             .knowledgeBase(kb)
- *             .primaryClassifier(model.hybrid())                 // the model blended with the rules
+ *             .primaryClassifier(model.hybrid(RuleClassifier.factory())) // the model blended with the rules
  *             .secondaryClassifier(RuleClassifier.factory())     // the rules alone on a deadline miss
  *             .build();
  *      KnowledgeBaseWatcher watcher = KnowledgeBaseWatcher.start(engine, kbFolder, Duration.ofSeconds(2))) {
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>What each KB edit does, once the engine reloads the KB (the engine builds the hybrid anew
- * from {@link #hybrid()} for each KB it serves, which hands the KB to {@link #retrain}):
+ * from {@link #hybrid(DialogEngine.ClassifierSpec)} for each KB it serves, which hands the KB to {@link #retrain}):
  * <ul>
  *   <li>answers, messages, slot synonyms, rules, settings: in force at once, no training
  *       ({@link ModelTrainer#trainingFingerprint} is unchanged);</li>
@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * wins.
  *
  * <p>Ownership: the lifecycle builds the classifier and closes it in {@link #close()}; the
- * classifiers {@link #hybrid()} builds for an engine are the engine's, and closing them leaves the
+ * classifiers {@link #hybrid(DialogEngine.ClassifierSpec)} builds for an engine are the engine's, and closing them leaves the
  * model open. Close the engine first, then the lifecycle.
  *
  * <p>Thread-safe.
@@ -114,13 +114,15 @@ public final class ModelLifecycle implements AutoCloseable {
 
     /**
      * The hybrid primary for {@link DialogEngine.Builder#primaryClassifier(DialogEngine.ClassifierSpec)}:
-     * for each KB the engine serves, the model blended with that KB's rules ({@link Hybrid}), and
-     * the KB handed to {@link #retrain}.
+     * for each KB the engine serves, the model blended with a second opinion built from that KB
+     * ({@link Hybrid}; with {@code ivbot-rules}: {@code RuleClassifier.factory()}), and the KB handed
+     * to {@link #retrain}. Give the engine the same {@code secondOpinion} as its secondary classifier.
      */
-    public DialogEngine.ClassifierSpec hybrid() {
+    public DialogEngine.ClassifierSpec hybrid(DialogEngine.ClassifierSpec secondOpinion) {
+        Objects.requireNonNull(secondOpinion, "secondOpinion");
         return kb -> {
             retrain(kb);
-            return Hybrid.classifier(served, kb, modelWeight);
+            return Hybrid.classifier(served, secondOpinion, kb, modelWeight);
         };
     }
 

@@ -170,7 +170,7 @@ class ModelLifecycleTest {
         assertThat(next.intents()).containsKey("gym_membership").doesNotContainKey("promotion");
         String promotionQuestion = removed.examplesZh().get(0);
         try (ModelLifecycle model = lifecycle();
-                DialogEngine engine = DialogEngine.builder().knowledgeBase(kb).primaryClassifier(model.hybrid())
+                DialogEngine engine = DialogEngine.builder().knowledgeBase(kb).primaryClassifier(model.hybrid(RuleClassifier.factory()))
                         .secondaryClassifier(RuleClassifier.factory()).classificationCacheSize(0)
                         .classifierDeadline(Duration.ofSeconds(5)).build()) {
             assertThat(engine.chat(ChatRequest.of("u", "s0", promotionQuestion)).intent()).isEqualTo("promotion");

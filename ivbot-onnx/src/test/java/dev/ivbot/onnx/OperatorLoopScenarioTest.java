@@ -117,7 +117,7 @@ class OperatorLoopScenarioTest {
                 .classifier(OnnxIntentClassifier.builder().repository(repo).knowledgeBase(reduced).watch(false)
                         .pollInterval(java.time.Duration.ZERO))
                 .build();
-                DialogEngine engine = DialogEngine.builder().knowledgeBase(reduced).primaryClassifier(model.hybrid())
+                DialogEngine engine = DialogEngine.builder().knowledgeBase(reduced).primaryClassifier(model.hybrid(RuleClassifier.factory()))
                         .secondaryClassifier(RuleClassifier.factory())
                         .listener(ReviewRecorder.builder(queue).build())
                         .listener(e -> heard.release())

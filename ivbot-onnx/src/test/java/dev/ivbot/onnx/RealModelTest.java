@@ -9,6 +9,7 @@ import dev.ivbot.Language;
 import dev.ivbot.Reply;
 import dev.ivbot.kb.Intent;
 import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.rules.RuleClassifier;
 import dev.ivbot.spi.ClassifierInput;
 import dev.ivbot.text.TextNormalizer;
 import java.io.IOException;
@@ -102,7 +103,7 @@ class RealModelTest {
         for (dev.ivbot.ContextReading reading : List.of(dev.ivbot.ContextReading.FAST,
                 dev.ivbot.ContextReading.PRIMARY)) {
             try (OnnxIntentClassifier model = serve(repo, new ArrayList<>());
-                    DialogEngine engine = Hybrid.configure(DialogEngine.builder().knowledgeBase(kb), model)
+                    DialogEngine engine = Hybrid.configure(DialogEngine.builder().knowledgeBase(kb), model, RuleClassifier.factory())
                             .contextReading(reading).build()) {
                 String s = "dialog-" + reading;
                 expect(engine, s, "深圳的公积金比例是多少", "social_insurance");

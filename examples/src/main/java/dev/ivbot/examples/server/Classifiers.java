@@ -74,7 +74,7 @@ final class Classifiers {
             return new Setup("rules (model unavailable: " + e.getMessage() + ")", null);
         }
         // the classifier counts each version's turns: a canary's decision and the model API's figures
-        builder.primaryClassifier(model.hybrid()).secondaryClassifier(RuleClassifier.factory())
+        builder.primaryClassifier(model.hybrid(RuleClassifier.factory())).secondaryClassifier(RuleClassifier.factory())
                 .listener(model.classifier().turnListener());
         return new Setup("hybrid: onnx " + repo + " blended with rules, rules as secondary; retrained on KB example edits",
                 model);

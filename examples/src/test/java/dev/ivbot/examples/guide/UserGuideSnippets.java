@@ -68,7 +68,7 @@ final class UserGuideSnippets {
                 .build();                                            // loads; trains version 1 if the repository is empty
         DialogEngine engine = DialogEngine.builder()
                 .knowledgeBase(kb)
-                .primaryClassifier(model.hybrid())                   // BERT with the rules as second opinion;
+                .primaryClassifier(model.hybrid(RuleClassifier.factory()))                   // BERT with the rules as second opinion;
                 .secondaryClassifier(RuleClassifier.factory())       // the rules alone on timeout or failure
                 .build();
         // on shutdown: engine.close(), then model.close(): the model is yours, not the engine's
@@ -187,7 +187,7 @@ final class UserGuideSnippets {
         ReviewQueue queue = ReviewQueue.inMemory();                 // or RedisReviewQueue.create(uri) for several servers
         DialogEngine engine = DialogEngine.builder()
                 .knowledgeBase(KnowledgeBase.load(kbFolder))
-                .primaryClassifier(model.hybrid())
+                .primaryClassifier(model.hybrid(RuleClassifier.factory()))
                 .listener(ReviewRecorder.builder(queue).build())    // fallbacks, low confidence, clarifications, 转人工
                 .build();
         ReviewService review = ReviewService.builder()

@@ -28,7 +28,7 @@ final class OnnxClassifiers {
                 + " from " + repository + ", rules as secondary";
         return new ClassifierSetup(description, b -> {
             if (mode == ClassifierSetup.Mode.HYBRID) {
-                b.primaryClassifier(model.hybrid());
+                b.primaryClassifier(model.hybrid(RuleClassifier.factory()));
             } else {
                 b.primaryClassifier(model.model());
             }
