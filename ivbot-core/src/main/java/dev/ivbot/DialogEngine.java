@@ -24,7 +24,7 @@ import dev.ivbot.spi.SessionState;
 import dev.ivbot.spi.SessionStore;
 import dev.ivbot.spi.TurnEvent;
 import dev.ivbot.spi.TurnListener;
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.rules.RuleClassifier;
 import dev.ivbot.spi.Classification;
 import dev.ivbot.spi.ClassifierInput;
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -10,7 +10,7 @@ import dev.ivbot.onnx.ModelMetrics;
 import dev.ivbot.onnx.ModelRepository;
 import dev.ivbot.onnx.OnnxIntentClassifier;
 import dev.ivbot.onnx.internal.ModelVersion;
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -7,7 +7,7 @@ import dev.ivbot.kb.Intent;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.rules.RuleClassifier;
 import dev.ivbot.spi.Classification;
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.ivbot.onnx.ModelRepository;
 import dev.ivbot.onnx.OnnxIntentClassifier;
 import dev.ivbot.onnx.internal.Encoder;
 import dev.ivbot.spi.ClassifierInput;
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

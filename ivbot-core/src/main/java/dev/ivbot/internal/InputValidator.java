@@ -4,7 +4,7 @@ import dev.ivbot.ChatRequest;
 import dev.ivbot.InvalidInputException;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.kb.SlotDefinition;
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import java.util.Map;
 import java.util.regex.Pattern;
 

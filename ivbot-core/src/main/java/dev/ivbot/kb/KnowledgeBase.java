@@ -2,6 +2,7 @@ package dev.ivbot.kb;
 
 import dev.ivbot.Language;
 import dev.ivbot.internal.kb.KnowledgeBaseLoader;
+import dev.ivbot.internal.kb.KnowledgeBaseParts;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -37,8 +38,12 @@ public final class KnowledgeBase {
     /** Computed on first use; a benign race computes the same value twice. */
     private volatile @Nullable String trainingFingerprint;
 
-    /** Used by the loader; hosts call {@link #load(Path)} or {@link #fromYaml(String, String)}. */
-    public KnowledgeBase(String name, String fingerprint, Settings settings, Map<String, LocalizedText> messages,
+    private KnowledgeBase(KnowledgeBaseParts parts) {
+        this(parts.name(), parts.fingerprint(), parts.settings(), parts.messages(), parts.followupFillers(),
+                parts.slots(), parts.intents());
+    }
+
+    private KnowledgeBase(String name, String fingerprint, Settings settings, Map<String, LocalizedText> messages,
             Map<Language, List<String>> followupFillers, Map<String, SlotDefinition> slots,
             Map<String, Intent> intents) {
         this.name = name;
@@ -57,7 +62,7 @@ public final class KnowledgeBase {
      * @throws KnowledgeBaseException naming the file and line of each problem
      */
     public static KnowledgeBase load(Path path) {
-        return KnowledgeBaseLoader.load(path);
+        return new KnowledgeBase(KnowledgeBaseLoader.load(path));
     }
 
     /**
@@ -67,7 +72,7 @@ public final class KnowledgeBase {
      * @throws KnowledgeBaseException naming the document and line of each problem
      */
     public static KnowledgeBase fromYaml(Map<String, String> documents) {
-        return KnowledgeBaseLoader.fromDocuments(documents);
+        return new KnowledgeBase(KnowledgeBaseLoader.fromDocuments(documents));
     }
 
     /** Loads a KB from one YAML document. */
@@ -127,6 +132,26 @@ public final class KnowledgeBase {
     public KnowledgeBase withSettings(Settings newSettings) {
         return new KnowledgeBase(name, fingerprint, java.util.Objects.requireNonNull(newSettings, "newSettings"),
                 messages, followupFillers, slots, intents);
+    }
+
+    /**
+     * This KB with other intents (a subset for an experiment, an edited copy), in the given order;
+     * everything else is shared. Its {@link #fingerprint()} differs from this KB's whenever the intents do.
+     *
+     * @throws IllegalArgumentException if {@code newIntents} is empty or a key is not its intent's id
+     */
+    public KnowledgeBase withIntents(Map<String, Intent> newIntents) {
+        if (newIntents.isEmpty()) {
+            throw new IllegalArgumentException("a knowledge base needs at least one intent");
+        }
+        newIntents.forEach((id, intent) -> {
+            if (!id.equals(intent.id())) {
+                throw new IllegalArgumentException("intent '" + intent.id() + "' is keyed as '" + id + "'");
+            }
+        });
+        String newFingerprint = newIntents.equals(intents) ? fingerprint
+                : fingerprint + "-" + Integer.toHexString(newIntents.hashCode());
+        return new KnowledgeBase(name, newFingerprint, settings, messages, followupFillers, slots, newIntents);
     }
 
     /** The intents in file order. */

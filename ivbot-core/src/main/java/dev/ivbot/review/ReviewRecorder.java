@@ -10,7 +10,7 @@ import dev.ivbot.spi.ReviewQueue;
 import dev.ivbot.spi.ReviewReason;
 import dev.ivbot.spi.TurnEvent;
 import dev.ivbot.spi.TurnListener;
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

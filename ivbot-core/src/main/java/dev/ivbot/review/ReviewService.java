@@ -11,7 +11,7 @@ import dev.ivbot.review.internal.CharGrams;
 import dev.ivbot.review.internal.KbYamlEditor;
 import dev.ivbot.spi.ReviewItem;
 import dev.ivbot.spi.ReviewQueue;
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

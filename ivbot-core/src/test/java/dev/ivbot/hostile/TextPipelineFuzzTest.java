@@ -8,7 +8,7 @@ import dev.ivbot.InvalidInputException;
 import dev.ivbot.Reply;
 import dev.ivbot.internal.SlotExtractor;
 import dev.ivbot.kb.KnowledgeBase;
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import dev.ivbot.testkit.KeywordClassifier;
 import dev.ivbot.testkit.TestKnowledgeBases;
 import java.util.Map;

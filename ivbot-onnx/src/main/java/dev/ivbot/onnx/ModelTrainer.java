@@ -15,7 +15,7 @@ import dev.ivbot.onnx.internal.Resources;
 import dev.ivbot.onnx.internal.Scoring;
 import dev.ivbot.onnx.internal.TextFeatures;
 import dev.ivbot.spi.Classification;
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -9,7 +9,7 @@ import dev.ivbot.onnx.internal.Encoder;
 import dev.ivbot.onnx.internal.LinearHead;
 import dev.ivbot.onnx.internal.Resources;
 import dev.ivbot.onnx.internal.TextFeatures;
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

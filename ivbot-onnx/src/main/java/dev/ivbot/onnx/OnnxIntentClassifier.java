@@ -13,7 +13,7 @@ import dev.ivbot.spi.Classification;
 import dev.ivbot.spi.ClassifierInput;
 import dev.ivbot.spi.ClassifierStatus;
 import dev.ivbot.spi.IntentClassifier;
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import ai.onnxruntime.OrtException;
 import dev.ivbot.spi.TurnListener;
 import java.io.IOException;

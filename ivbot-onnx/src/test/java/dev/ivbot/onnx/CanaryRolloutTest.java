@@ -9,7 +9,7 @@ import dev.ivbot.Language;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.onnx.internal.HeadBundle;
 import dev.ivbot.spi.ClassifierInput;
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -11,7 +11,7 @@ import dev.ivbot.kb.Intent;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.rules.RuleClassifier;
 import dev.ivbot.spi.ClassifierInput;
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -233,8 +233,7 @@ class RealModelTest {
         try (OnnxIntentClassifier c = serve(repo, events)) {
             Map<String, Intent> fewer = new LinkedHashMap<>(kb.intents());
             fewer.remove("promotion");
-            KnowledgeBase smaller = new KnowledgeBase(kb.name(), kb.fingerprint() + "-x", kb.settings(),
-                    Map.of(), Map.of(), kb.slots(), fewer);
+            KnowledgeBase smaller = kb.withIntents(fewer);
             TrainingReport other = ModelTrainer.builder().epochs(5).build().train(smaller, scratch);
             Files.move(other.directory(), repo.resolve("intent/2"), StandardCopyOption.ATOMIC_MOVE);
             ModelEvent labels = c.reload();

@@ -6,6 +6,7 @@ import dev.ivbot.StoreBusyException;
 import dev.ivbot.redis.internal.Backend;
 import dev.ivbot.redis.internal.ClusterBackend;
 import dev.ivbot.redis.internal.Failures;
+import dev.ivbot.redis.internal.SessionFields;
 import dev.ivbot.redis.internal.ReplicaAcks;
 import dev.ivbot.redis.internal.ReplicationUnconfirmedException;
 import dev.ivbot.redis.internal.SaveScript;
@@ -63,7 +64,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Layout.</b> A session is one hash under {@code ivbot:{<sessionId>}} (the hash tag keeps it
  * in one Cluster slot; an engine's session id is {@code DialogEngine.storeSessionId(user, id)}, so
- * one user's id never reaches another user's session) with the fields of {@link SessionState#toFields()} plus {@code _w}, a short
+ * one user's id never reaches another user's session) with one field per {@code SessionState} component plus {@code _w}, a short
  * log of the last write ids. A save is one Lua script (EVALSHA, EVAL on NOSCRIPT) that checks the
  * stored version, writes the fields and renews the TTL in the same round trip; a touch is a
  * {@code PEXPIRE}. The script is idempotent per write: a save replayed after a failover whose first
@@ -208,7 +209,7 @@ public final class RedisSessionStore implements SessionStore {
             return CompletableFuture.failedFuture(new StoreBusyException("the Redis session store is closed"));
         }
         long seq = sequence.incrementAndGet();
-        Map<String, String> fields = state.toFields();
+        Map<String, String> fields = SessionFields.toFields(state);
         String[] args = new String[3 + 2 * fields.size()];
         args[0] = Long.toString(state.version() - 1);
         args[1] = ttlMillis;
@@ -579,7 +580,7 @@ public final class RedisSessionStore implements SessionStore {
                 }
                 SessionState state;
                 try {
-                    state = SessionState.fromFields(fields);
+                    state = SessionFields.fromFields(fields);
                 } catch (IllegalArgumentException bad) {
                     p.result.completeExceptionally(new RedisStoreException("session " + p.sessionId
                             + " in Redis is malformed: " + bad.getMessage(), bad));

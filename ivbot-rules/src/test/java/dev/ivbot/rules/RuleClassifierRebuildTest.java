@@ -6,7 +6,7 @@ import dev.ivbot.Language;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.spi.ClassifierInput;
 import dev.ivbot.testkit.TestKnowledgeBases;
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import org.junit.jupiter.api.Test;
 
 /** A KB edit that leaves the examples alone rebuilds the rules without retraining their weights. */

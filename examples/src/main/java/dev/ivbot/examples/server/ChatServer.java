@@ -2,7 +2,7 @@ package dev.ivbot.examples.server;
 
 import dev.ivbot.DialogEngine;
 import dev.ivbot.kb.KnowledgeBase;
-import dev.ivbot.kb.KnowledgeBaseWatcher;
+import dev.ivbot.KnowledgeBaseWatcher;
 import dev.ivbot.redis.RedisReviewQueue;
 import dev.ivbot.review.ReviewRecorder;
 import dev.ivbot.review.ReviewService;

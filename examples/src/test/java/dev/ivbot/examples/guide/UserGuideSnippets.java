@@ -6,7 +6,7 @@ import dev.ivbot.InvalidInputException;
 import dev.ivbot.Reply;
 import dev.ivbot.SessionAccessDeniedException;
 import dev.ivbot.kb.KnowledgeBase;
-import dev.ivbot.kb.KnowledgeBaseWatcher;
+import dev.ivbot.KnowledgeBaseWatcher;
 import dev.ivbot.micrometer.DialogEngineMetrics;
 import dev.ivbot.onnx.ModelLifecycle;
 import dev.ivbot.onnx.OnnxIntentClassifier;

@@ -7,7 +7,7 @@ import dev.ivbot.DialogEngine;
 import dev.ivbot.Reply;
 import dev.ivbot.Source;
 import dev.ivbot.kb.KnowledgeBase;
-import dev.ivbot.kb.KnowledgeBaseWatcher;
+import dev.ivbot.KnowledgeBaseWatcher;
 import dev.ivbot.rules.RuleClassifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

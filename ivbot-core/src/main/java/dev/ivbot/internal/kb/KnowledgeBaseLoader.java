@@ -61,7 +61,7 @@ public final class KnowledgeBaseLoader {
 
     private KnowledgeBaseLoader() {}
 
-    public static KnowledgeBase load(Path path) {
+    public static KnowledgeBaseParts load(Path path) {
         return fromDocuments(readDocuments(path));
     }
 
@@ -116,7 +116,7 @@ public final class KnowledgeBaseLoader {
         }
     }
 
-    public static KnowledgeBase fromDocuments(Map<String, String> documents) {
+    public static KnowledgeBaseParts fromDocuments(Map<String, String> documents) {
         Problems problems = new Problems();
         if (documents.size() > MAX_FILES) {
             throw new KnowledgeBaseException(new Problem("knowledge base", 0, 0,
@@ -283,7 +283,7 @@ public final class KnowledgeBaseLoader {
             this.fingerprint = fingerprint;
         }
 
-        KnowledgeBase assemble(List<YamlNode> roots) {
+        KnowledgeBaseParts assemble(List<YamlNode> roots) {
             for (YamlNode root : roots) {
                 if (root.kind != YamlNode.Kind.MAP) {
                     problems.add(root, "expected a mapping with keys " + new java.util.TreeSet<>(TOP_KEYS)
@@ -307,7 +307,7 @@ public final class KnowledgeBaseLoader {
                 problems.add(file, 0, 0, "defines no intents");
             }
             problems.throwIfAny();
-            return new KnowledgeBase(name == null ? "knowledge base" : name, fingerprint,
+            return new KnowledgeBaseParts(name == null ? "knowledge base" : name, fingerprint,
                     settings == null ? KnowledgeBase.Settings.DEFAULT : settings, messages, fillers, slots, intents);
         }
 
@@ -393,7 +393,7 @@ public final class KnowledgeBaseLoader {
                     }
                     List<String> synonyms = textList(value.getValue(), slot.getKey() + "." + value.getKey());
                     for (String synonym : synonyms) {
-                        String key = dev.ivbot.text.TextNormalizer.normalize(synonym);
+                        String key = dev.ivbot.internal.text.TextNormalizer.normalize(synonym);
                         YamlNode previous = seenSynonyms.putIfAbsent(key, value.getValue());
                         if (previous != null) {
                             problems.add(value.getValue(), "synonym '" + synonym + "' is already used at line "

@@ -1,6 +1,6 @@
 package dev.ivbot.review.internal;
 
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

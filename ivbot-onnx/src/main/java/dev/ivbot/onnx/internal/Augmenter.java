@@ -2,7 +2,7 @@ package dev.ivbot.onnx.internal;
 
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.kb.SlotDefinition;
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;

@@ -1,6 +1,6 @@
 package dev.ivbot.onnx.internal;
 
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

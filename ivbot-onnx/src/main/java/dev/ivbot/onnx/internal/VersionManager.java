@@ -17,7 +17,7 @@ import dev.ivbot.onnx.ModelLoadException;
 import dev.ivbot.onnx.ModelRepository;
 import dev.ivbot.spi.Classification;
 import dev.ivbot.spi.ClassifierInput;
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.ivbot.rules.internal;
 
-import dev.ivbot.text.TextNormalizer;
+import dev.ivbot.internal.text.TextNormalizer;
 import java.util.LinkedHashSet;
 import java.util.Set;
 

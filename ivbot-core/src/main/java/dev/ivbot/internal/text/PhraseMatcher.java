@@ -1,4 +1,4 @@
-package dev.ivbot.text;
+package dev.ivbot.internal.text;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.ivbot.text;
+package dev.ivbot.internal.text;
 
 import java.text.Normalizer;
 import java.util.Locale;

@@ -1,7 +1,8 @@
-package dev.ivbot.kb;
+package dev.ivbot;
 
-import dev.ivbot.DialogEngine;
 import dev.ivbot.internal.FolderWatcher;
+import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.kb.KnowledgeBaseException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.ivbot.text;
+package dev.ivbot.internal.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,9 @@
-package dev.ivbot.kb;
+package dev.ivbot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ivbot.ChatRequest;
-import dev.ivbot.DialogEngine;
+import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.kb.KnowledgeBaseException;
 import dev.ivbot.testkit.KeywordClassifier;
 import dev.ivbot.testkit.TestKnowledgeBases;
 import java.nio.file.Files;

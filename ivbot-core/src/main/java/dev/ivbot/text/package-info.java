@@ -1,7 +1,0 @@
-/**
- * Text utilities shared by the engine and classifiers: normalisation and one-pass phrase matching.
- */
-@NullMarked
-package dev.ivbot.text;
-
-import org.jspecify.annotations.NullMarked;
