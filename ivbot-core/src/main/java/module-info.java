@@ -1,7 +1,7 @@
 /**
  * The dialog engine, its SPIs, the knowledge base, sessions in memory, JWT and review.
  * Exports API and SPI packages only; {@code internal} packages are closed, except the two pieces the
- * sibling ivbot modules share, exported to them alone.
+ * sibling ivbot modules share (text normalisation; threads and folder watching), exported to them alone.
  */
 module dev.ivbot.core {
     requires transitive org.jspecify;
@@ -22,5 +22,5 @@ module dev.ivbot.core {
     exports dev.ivbot.spi;
 
     exports dev.ivbot.internal.text to dev.ivbot.rules, dev.ivbot.onnx;
-    exports dev.ivbot.internal to dev.ivbot.onnx;
+    exports dev.ivbot.internal.runtime to dev.ivbot.onnx, dev.ivbot.redis, dev.ivbot.kafka;
 }

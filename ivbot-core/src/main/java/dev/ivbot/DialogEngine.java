@@ -9,6 +9,7 @@ import dev.ivbot.internal.InputValidator;
 import dev.ivbot.internal.ListenerDispatcher;
 import dev.ivbot.internal.SessionKeys;
 import dev.ivbot.internal.SlotExtractor;
+import dev.ivbot.internal.runtime.DaemonThreads;
 import dev.ivbot.kb.Intent;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.spi.Classification;
@@ -44,7 +45,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -130,8 +130,8 @@ public final class DialogEngine implements AutoCloseable {
         this.validator = new InputValidator(b.maxTextLength);
         this.deadlineNanos = b.deadline.toNanos();
         this.clock = b.clock;
-        this.executor = Executors.newCachedThreadPool(daemonThreads("ivbot-engine-"));
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("ivbot-timer-"));
+        this.executor = Executors.newCachedThreadPool(DaemonThreads.numbered("ivbot-engine-"));
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.numbered("ivbot-timer-"));
         scheduler.setRemoveOnCancelPolicy(true);
         this.timers = scheduler;
         this.listeners = new ListenerDispatcher(b.listeners, 8192);
@@ -746,15 +746,6 @@ public final class DialogEngine implements AutoCloseable {
         if (closed.get()) {
             throw new EngineClosedException();
         }
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     private record CachedClassification(Classification classification, String version) {}

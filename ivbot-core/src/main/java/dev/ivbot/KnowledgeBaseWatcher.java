@@ -1,6 +1,6 @@
 package dev.ivbot;
 
-import dev.ivbot.internal.FolderWatcher;
+import dev.ivbot.internal.runtime.FolderWatcher;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.kb.KnowledgeBaseException;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package dev.ivbot.internal;
 
+import dev.ivbot.internal.runtime.DaemonThreads;
+
 import dev.ivbot.spi.TurnEvent;
 import dev.ivbot.spi.TurnListener;
 import java.util.List;
@@ -26,8 +28,7 @@ public final class ListenerDispatcher implements AutoCloseable {
     public ListenerDispatcher(List<TurnListener> listeners, int capacity) {
         this.listeners = List.copyOf(listeners);
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.thread = new Thread(this::run, "ivbot-listeners");
-        thread.setDaemon(true);
+        this.thread = DaemonThreads.thread("ivbot-listeners", this::run);
         if (!this.listeners.isEmpty()) {
             thread.start();
         }

@@ -1,6 +1,7 @@
 package dev.ivbot.kafka;
 
 import dev.ivbot.Reply;
+import dev.ivbot.internal.runtime.DaemonThreads;
 import dev.ivbot.kafka.internal.Pseudonymizer;
 import dev.ivbot.privacy.PiiRedactor;
 import dev.ivbot.spi.ScoredIntent;
@@ -96,8 +97,7 @@ public final class KafkaTurnPublisher implements TurnListener, AutoCloseable {
         this.capacity = b.bufferCapacity;
         this.room = new Semaphore(capacity);
         this.producer = new KafkaProducer<>(producerConfig(b), new StringSerializer(), new ByteArraySerializer());
-        this.sender = new Thread(this::sendLoop, "ivbot-kafka-sender");
-        sender.setDaemon(true);
+        this.sender = DaemonThreads.thread("ivbot-kafka-sender", this::sendLoop);
         sender.start();
     }
 

@@ -2,6 +2,7 @@ package dev.ivbot.onnx;
 
 import dev.ivbot.DialogEngine;
 import dev.ivbot.Source;
+import dev.ivbot.internal.runtime.DaemonThreads;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.spi.Classification;
 import dev.ivbot.spi.ClassifierInput;
@@ -87,12 +88,7 @@ public final class ModelLifecycle implements AutoCloseable {
         this.trainer = trainer;
         this.modelWeight = modelWeight;
         this.served = new ServedModel();
-        this.trainingThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "ivbot-model-training");
-            t.setDaemon(true);
-            t.setPriority(Thread.MIN_PRIORITY);
-            return t;
-        });
+        this.trainingThread = Executors.newSingleThreadExecutor(DaemonThreads.background("ivbot-model-training"));
     }
 
     public static Builder builder() {

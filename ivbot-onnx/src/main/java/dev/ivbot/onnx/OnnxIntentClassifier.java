@@ -3,7 +3,7 @@ package dev.ivbot.onnx;
 import dev.ivbot.IvbotException;
 import dev.ivbot.Language;
 import dev.ivbot.Source;
-import dev.ivbot.internal.FolderWatcher;
+import dev.ivbot.internal.runtime.FolderWatcher;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.onnx.internal.Batcher;
 import dev.ivbot.onnx.internal.Canary;

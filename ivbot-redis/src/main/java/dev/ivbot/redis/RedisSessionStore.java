@@ -3,6 +3,7 @@ package dev.ivbot.redis;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.ivbot.StoreBusyException;
+import dev.ivbot.internal.runtime.DaemonThreads;
 import dev.ivbot.redis.internal.Backend;
 import dev.ivbot.redis.internal.ClusterBackend;
 import dev.ivbot.redis.internal.Failures;
@@ -146,11 +147,7 @@ public final class RedisSessionStore implements SessionStore {
         this.recentlyIndexed = Caffeine.newBuilder().maximumSize(options.nearCacheSize())
                 .expireAfterWrite(indexRefresh).executor(Runnable::run).build();
         this.writeIdPrefix = Long.toString(new SecureRandom().nextLong() & Long.MAX_VALUE, 36) + ".";
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ivbot-redis-replay");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ivbot-redis-replay"));
         long interval = options.retryInterval().toNanos();
         scheduler.scheduleWithFixedDelay(this::replayTick, interval, interval, TimeUnit.NANOSECONDS);
     }

@@ -1,6 +1,7 @@
 package dev.ivbot.onnx.internal;
 
 import dev.ivbot.IvbotException;
+import dev.ivbot.internal.runtime.DaemonThreads;
 import dev.ivbot.onnx.ClassifierBusyException;
 import dev.ivbot.onnx.ClassifierClosedException;
 import dev.ivbot.Language;
@@ -53,8 +54,7 @@ public final class Batcher implements AutoCloseable {
         this.maxWaitNanos = maxWaitNanos;
         this.acquire = acquire;
         for (int i = 0; i < workerCount; i++) {
-            Thread t = new Thread(this::work, "ivbot-onnx-batch-" + (i + 1));
-            t.setDaemon(true);
+            Thread t = DaemonThreads.thread("ivbot-onnx-batch-" + (i + 1), this::work);
             workers.add(t);
             t.start();
         }

@@ -1,5 +1,6 @@
 package dev.ivbot.redis.internal;
 
+import dev.ivbot.internal.runtime.DaemonThreads;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -62,11 +63,7 @@ public final class SentinelBackend implements Backend {
         this.uri = uri;
         this.masterId = uri.getSentinelMasterId();
         this.current.set(connect());
-        this.checker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ivbot-redis-sentinel-check");
-            t.setDaemon(true);
-            return t;
-        });
+        this.checker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ivbot-redis-sentinel-check"));
         long ms = checkInterval.toMillis();
         checker.scheduleWithFixedDelay(this::check, ms, ms, TimeUnit.MILLISECONDS);
         client.addListener(new RedisConnectionStateListener() {

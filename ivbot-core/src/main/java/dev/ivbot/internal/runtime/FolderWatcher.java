@@ -1,4 +1,4 @@
-package dev.ivbot.internal;
+package dev.ivbot.internal.runtime;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -53,7 +53,7 @@ public final class FolderWatcher implements AutoCloseable {
         if (pollInterval.isZero()) {
             scheduler = null;
         } else {
-            scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, threadName + "-poll"));
+            scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(threadName + "-poll"));
             long ms = pollInterval.toMillis();
             scheduler.scheduleWithFixedDelay(this::checkQuietly, ms, ms, TimeUnit.MILLISECONDS);
         }
@@ -72,7 +72,7 @@ public final class FolderWatcher implements AutoCloseable {
                 }
                 WatchService service = ws;
                 long quiet = quietPeriod.toMillis();
-                t = daemon(() -> watchEvents(service, quiet), threadName + "-events");
+                t = DaemonThreads.thread(threadName + "-events", () -> watchEvents(service, quiet));
                 t.start();
             } catch (IOException e) {
                 LOG.warn("cannot watch {} for file events ({}); relying on polling", folder, e.toString());
@@ -188,11 +188,5 @@ public final class FolderWatcher implements AutoCloseable {
         if (eventThread != null) {
             eventThread.interrupt();
         }
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 }
