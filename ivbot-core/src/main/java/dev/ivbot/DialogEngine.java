@@ -122,7 +122,7 @@ public final class DialogEngine implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DialogEngine(Builder b, Runtime runtime) {
-        this.primarySpec = b.primary.spec;
+        this.primarySpec = Objects.requireNonNull(b.primary, "checked by build()").spec;
         this.secondarySpec = b.secondary == null ? null : b.secondary.spec;
         this.ownsStore = b.store == null;
         this.store = b.store != null ? b.store : SessionStore.inMemory(SessionStore.DEFAULT_TTL, 1_000_000, b.clock);
@@ -183,7 +183,9 @@ public final class DialogEngine implements AutoCloseable {
             InputValidator.ValidText text = validator.validate(request, rt.knowledgeBase);
             turn = new Turn(rt, request, text);
         } catch (InvalidInputException e) {
-            rt.release();
+            if (rt != null) {
+                rt.release();
+            }
             metrics.recordRefused();
             return CompletableFuture.failedFuture(e);
         } catch (RuntimeException e) {
@@ -312,7 +314,7 @@ public final class DialogEngine implements AutoCloseable {
         try {
             kb = KnowledgeBase.load(folder);
         } catch (dev.ivbot.kb.KnowledgeBaseException e) {
-            lastRefusedReload = new EngineHealth.RefusedReload(clock.instant(), e.getMessage());
+            lastRefusedReload = new EngineHealth.RefusedReload(clock.instant(), String.valueOf(e.getMessage()));
             throw e;
         }
         reloadKnowledgeBase(kb);
@@ -472,11 +474,13 @@ public final class DialogEngine implements AutoCloseable {
             CompletableFuture<Reply> result) {
         Map<String, String> slots = mergeSlots(turn, state);
         String answer;
-        if (decision.intent() != null) {
-            Intent intent = turn.rt.knowledgeBase.intents().get(decision.intent());
+        String chosen = decision.intent();
+        if (chosen != null) {
+            Intent intent = turn.rt.knowledgeBase.intent(chosen).orElseThrow(
+                    () -> new IllegalStateException("the policy chose intent " + chosen + ", which the KB lacks"));
             answer = intent.answerFor(slots).text().in(turn.language);
         } else {
-            answer = fallback.reply(new Fallback.Context(decision.reason(), turn.language, turn.text,
+            answer = fallback.reply(new Fallback.Context(decision.requireReason(), turn.language, turn.text,
                     decision.choices(), turn.rt.knowledgeBase));
         }
         String keptIntent = decision.intent() != null ? decision.intent() : state.lastIntent();

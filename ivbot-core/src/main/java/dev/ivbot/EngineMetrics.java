@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Thread-safe.
  */
 public final class EngineMetrics {
-    private final EnumMap<Source, LongAdder> turnsBySource = new EnumMap<>(Source.class);
-    private final EnumMap<FallbackReason, LongAdder> fallbacksByReason = new EnumMap<>(FallbackReason.class);
+    // indexed by ordinal: one counter per constant, none missing, no map look-up on a turn
+    private final LongAdder[] turnsBySource = counters(Source.values().length);
+    private final LongAdder[] fallbacksByReason = counters(FallbackReason.values().length);
     private final LongAdder errors = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder degraded = new LongAdder();
@@ -28,18 +29,13 @@ public final class EngineMetrics {
     EngineMetrics(FailureRateMonitor failureRate, FailureRateMonitor primaryMisses) {
         this.failureRate = failureRate;
         this.primaryMisses = primaryMisses;
-        for (Source s : Source.values()) {
-            turnsBySource.put(s, new LongAdder());
-        }
-        for (FallbackReason r : FallbackReason.values()) {
-            fallbacksByReason.put(r, new LongAdder());
-        }
     }
 
     void recordReply(Reply reply, long nanos) {
-        turnsBySource.get(reply.source()).increment();
-        if (reply.fallbackReason() != null) {
-            fallbacksByReason.get(reply.fallbackReason()).increment();
+        turnsBySource[reply.source().ordinal()].increment();
+        FallbackReason reason = reply.fallbackReason();
+        if (reason != null) {
+            fallbacksByReason[reason.ordinal()].increment();
         }
         if (reply.degraded()) {
             degraded.increment();
@@ -74,13 +70,13 @@ public final class EngineMetrics {
 
     /** Answered turns with this source. */
     public long turns(Source source) {
-        return turnsBySource.get(source).sum();
+        return turnsBySource[source.ordinal()].sum();
     }
 
     /** All answered turns. */
     public long turns() {
         long total = 0;
-        for (LongAdder a : turnsBySource.values()) {
+        for (LongAdder a : turnsBySource) {
             total += a.sum();
         }
         return total;
@@ -88,20 +84,24 @@ public final class EngineMetrics {
 
     /** Fallback replies for this reason. */
     public long fallbacks(FallbackReason reason) {
-        return fallbacksByReason.get(reason).sum();
+        return fallbacksByReason[reason.ordinal()].sum();
     }
 
     /** Answered turns per source, as a snapshot. */
     public Map<Source, Long> turnsBySource() {
         EnumMap<Source, Long> out = new EnumMap<>(Source.class);
-        turnsBySource.forEach((k, v) -> out.put(k, v.sum()));
+        for (Source s : Source.values()) {
+            out.put(s, turns(s));
+        }
         return out;
     }
 
     /** Fallbacks per reason, as a snapshot. */
     public Map<FallbackReason, Long> fallbacksByReason() {
         EnumMap<FallbackReason, Long> out = new EnumMap<>(FallbackReason.class);
-        fallbacksByReason.forEach((k, v) -> out.put(k, v.sum()));
+        for (FallbackReason r : FallbackReason.values()) {
+            out.put(r, fallbacks(r));
+        }
         return out;
     }
 
@@ -151,5 +151,13 @@ public final class EngineMetrics {
     /** Whether {@link #primaryMissRate()} is above the failure-alarm threshold (with hysteresis). */
     public boolean primaryMissAlarmRaised() {
         return primaryMisses.alarmRaised();
+    }
+
+    private static LongAdder[] counters(int n) {
+        LongAdder[] out = new LongAdder[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = new LongAdder();
+        }
+        return out;
     }
 }

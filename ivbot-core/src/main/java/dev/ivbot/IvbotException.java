@@ -1,5 +1,7 @@
 package dev.ivbot;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Root of every exception ivbot throws. Unchecked, so that a host can catch all of ivbot's
  * failures in one place and tell them apart by subclass.
@@ -13,7 +15,7 @@ public class IvbotException extends RuntimeException {
         super(message);
     }
 
-    public IvbotException(String message, Throwable cause) {
+    public IvbotException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -51,6 +51,14 @@ public final class DialogPolicy {
     public record Decision(@Nullable String intent, double confidence, Source source,
             @Nullable FallbackReason reason, List<Choice> choices, boolean degraded) {
 
+        /** Why no intent was chosen; only for a decision that did not answer. */
+        public FallbackReason requireReason() {
+            if (reason == null) {
+                throw new IllegalStateException("an answered decision has no fallback reason");
+            }
+            return reason;
+        }
+
         public boolean answered() {
             return intent != null;
         }
@@ -111,7 +119,7 @@ public final class DialogPolicy {
         if (top.score() >= threshold && !(close && top.score() < threshold + margin)) {
             return new Decision(top.intent(), top.score(), source, null, List.of(), degraded);
         }
-        if (close && second.score() >= threshold / 2) {
+        if (close && second != null && second.score() >= threshold / 2) {
             List<Choice> choices = new ArrayList<>(3);
             for (ScoredIntent s : c.ranked()) {
                 if (choices.size() == 3 || top.score() - s.score() >= margin) {
@@ -209,7 +217,8 @@ public final class DialogPolicy {
      * stand-alone verdict does not already answer the topic, and that is not a sure switch.
      */
     public static boolean needsContextReading(Context context, Decision alone, String normalized) {
-        if (!context.hasTopic() || context.topicQuestion() == null || context.topic().equals(alone.intent())) {
+        String topic = context.topic();
+        if (topic == null || context.topicQuestion() == null || topic.equals(alone.intent())) {
             return false;
         }
         return !alone.answered() || alone.confidence() < CONFIDENT_SWITCH || anaphoric(normalized);
@@ -223,8 +232,8 @@ public final class DialogPolicy {
      *     none was taken (no topic, no fast classifier, or {@link #needsContextReading} said no)
      */
     public static Decision resolve(Context context, Decision alone, @Nullable Decision inContext, String normalized) {
-        if (inContext == null || !context.hasTopic() || !context.topic().equals(inContext.intent())
-                || context.topic().equals(alone.intent())) {
+        String topic = context.topic();
+        if (inContext == null || topic == null || !topic.equals(inContext.intent()) || topic.equals(alone.intent())) {
             return alone;
         }
         boolean pointsBack = anaphoric(normalized);

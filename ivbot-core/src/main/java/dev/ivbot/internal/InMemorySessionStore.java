@@ -60,8 +60,8 @@ public final class InMemorySessionStore implements SessionStore {
                 })
                 .executor(Runnable::run)
                 // called inside the atomic removal (expiry, global size cap), unlike a removal listener
-                .evictionListener((String id, @Nullable SessionState state, RemovalCause cause) -> {
-                    if (state != null) {
+                .evictionListener((@Nullable String id, @Nullable SessionState state, RemovalCause cause) -> {
+                    if (id != null && state != null) {
                         forget(state.userId(), id);
                     }
                 })

@@ -43,7 +43,10 @@ public record Intent(String id, LocalizedText title, List<String> slots, List<St
                 best = variant;
             }
         }
-        // the loader guarantees a default variant, which always matches
+        if (best == null) {
+            // the loader refuses an intent without a default variant, which always matches
+            throw new IllegalStateException("intent " + id + " has no default answer");
+        }
         return best;
     }
 }

@@ -109,9 +109,10 @@ public final class ReviewRecorder implements TurnListener {
     }
 
     private @Nullable ReviewReason reasonOf(TurnEvent event) {
-        Reply reply = event.reply();
-        if (reply.fallbackReason() != null) {
-            return switch (reply.fallbackReason()) {
+        Reply reply = answered(event);
+        FallbackReason fallback = reply.fallbackReason();
+        if (fallback != null) {
+            return switch (fallback) {
                 case LOW_CONFIDENCE -> ReviewReason.LOW_CONFIDENCE;
                 case AMBIGUOUS -> ReviewReason.CLARIFIED;
                 default -> ReviewReason.FALLBACK;
@@ -126,12 +127,13 @@ public final class ReviewRecorder implements TurnListener {
     }
 
     private @Nullable ReviewReason followUpReason(TurnEvent previous, TurnEvent next) {
-        Reply before = previous.reply();
+        Reply before = answered(previous);
         if (isHandoff(next) && !isHandoff(previous)) {
             return ReviewReason.HUMAN_REQUESTED;
         }
-        Reply after = next.reply();
-        if (before.intent() == null || after.source() == Source.CONTEXT || after.source() == Source.CHOICE) {
+        Reply after = answered(next);
+        String topic = before.intent();
+        if (topic == null || after.source() == Source.CONTEXT || after.source() == Source.CHOICE) {
             return null;
         }
         String a = TextNormalizer.normalize(previous.question());
@@ -139,14 +141,15 @@ public final class ReviewRecorder implements TurnListener {
         if (a.equals(b)) {
             return null;
         }
-        if (before.intent().equals(after.intent()) || similarity(a, b) >= REPHRASE_SIMILARITY) {
+        if (topic.equals(after.intent()) || similarity(a, b) >= REPHRASE_SIMILARITY) {
             return ReviewReason.REPHRASED;
         }
         return null;
     }
 
     private boolean isHandoff(TurnEvent event) {
-        if (event.reply().intent() != null && handoffIntents.contains(event.reply().intent())) {
+        String intent = answered(event).intent();
+        if (intent != null && handoffIntents.contains(intent)) {
             return true;
         }
         String text = event.question().toLowerCase(Locale.ROOT);
@@ -185,8 +188,13 @@ public final class ReviewRecorder implements TurnListener {
         return SortedInts.distinctSorted(out);
     }
 
+    /** The reply of a turn that {@link #onTurn} let through: only answered turns get that far. */
+    private static Reply answered(TurnEvent event) {
+        return Objects.requireNonNull(event.reply(), "onTurn passes answered turns only");
+    }
+
     private void record(TurnEvent event, ReviewReason reason, Instant time) {
-        Reply reply = event.reply();
+        Reply reply = answered(event);
         ReviewItem item = new ReviewItem(UUID.randomUUID().toString(), redactor.redact(event.question()),
                 reply.language(), reply.sessionId(), event.candidates(), reply.intent(), reason, Objects.requireNonNullElse(event.modelVersion(), ""),
                 event.kbFingerprint(), time);

@@ -114,6 +114,15 @@ public final class ReviewService {
         this.clock = b.clock;
     }
 
+    /** The builder fills every language's threshold, so a missing one is a bug here, not bad input. */
+    private static double inLanguage(Map<Language, Double> thresholds, Language language) {
+        Double threshold = thresholds.get(language);
+        if (threshold == null) {
+            throw new IllegalStateException("no threshold for " + language);
+        }
+        return threshold;
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -165,7 +174,7 @@ public final class ReviewService {
         float l = (float) lexicalWeight;
         int[] labels = Agglomerative.cluster(n,
                 (i, j) -> w * Agglomerative.dot(vectors[i], vectors[j]) + l * grams.similarity(i, j),
-                distanceThreshold.get(language));
+                inLanguage(distanceThreshold, language));
         Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < labels.length; i++) {
             groups.computeIfAbsent(labels[i], k -> new ArrayList<>()).add(i);
@@ -184,7 +193,7 @@ public final class ReviewService {
                 centrality.put(a, sum);
             }
             List<Integer> byCloseness = new ArrayList<>(members);
-            byCloseness.sort(Comparator.comparingDouble(m -> -centrality.get(m)));
+            byCloseness.sort(Comparator.comparingDouble(m -> -centrality.getOrDefault(m, 0.0)));
             Set<String> representatives = new LinkedHashSet<>();
             for (int m : byCloseness) {
                 if (representatives.size() < 3) {
@@ -210,7 +219,7 @@ public final class ReviewService {
             }
             List<String> ids = members.stream().map(m -> items.get(m).id()).toList();
             List<String> questions = members.stream().map(m -> items.get(m).text()).toList();
-            ReviewCluster.Suggestion suggestion = nearest != null && nearestScore >= addThreshold.get(language)
+            ReviewCluster.Suggestion suggestion = nearest != null && nearestScore >= inLanguage(addThreshold, language)
                     ? ReviewCluster.Suggestion.ADD_TO_INTENT : ReviewCluster.Suggestion.NEW_INTENT;
             out.add(new ReviewCluster(idOf(ids), language, ids, questions, List.copyOf(representatives), suggestion,
                     nearest, nearestScore));

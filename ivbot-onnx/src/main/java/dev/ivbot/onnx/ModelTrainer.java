@@ -56,10 +56,22 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ModelTrainer {
 
-    /** Encoder per language, as the manifest names them. */
-    static final Map<String, String[]> ENCODERS = Map.of(
-            "zh", new String[] {"classpath:bge-small-zh-v1.5-q.onnx", "classpath:bge-small-zh-v1.5-q-tokenizer.json"},
-            "en", new String[] {"classpath:bge-small-en-v1.5-q.onnx", "classpath:bge-small-en-v1.5-q-tokenizer.json"});
+    /** The encoder of a language, as the manifest names it: {onnx, tokenizer}. */
+    static String[] encoderRefs(Language language) {
+        return switch (language) {
+            case ZH -> new String[] {"classpath:bge-small-zh-v1.5-q.onnx", "classpath:bge-small-zh-v1.5-q-tokenizer.json"};
+            case EN -> new String[] {"classpath:bge-small-en-v1.5-q.onnx", "classpath:bge-small-en-v1.5-q-tokenizer.json"};
+        };
+    }
+
+    /** A text's embedding from a cache that {@link #embed} filled for every text it is asked about. */
+    static float[] embedded(Map<String, float[]> cache, String text) {
+        float[] embedding = cache.get(text);
+        if (embedding == null) {
+            throw new IllegalStateException("not embedded: " + text);
+        }
+        return embedding;
+    }
     static final int MAX_TOKENS = 64;
     private static final double[] TEMPERATURES = {0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0};
     private static final double[] OOS_BIASES = {-3, -2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2};
@@ -161,7 +173,7 @@ public final class ModelTrainer {
             double headSeconds = 0;
             for (Language language : Language.values()) {
                 String code = language.code();
-                String[] refs = ENCODERS.get(code);
+                String[] refs = encoderRefs(language);
                 encoders.putObject(code).put("onnx", refs[0]).put("tokenizer", refs[1]).put("pooling", "cls")
                         .put("maxTokens", MAX_TOKENS);
                 checkNotCancelled();
@@ -228,7 +240,7 @@ public final class ModelTrainer {
         List<Example> extra = new ArrayList<>();
         Language otherLanguage = language == Language.ZH ? Language.EN : Language.ZH;
         for (int c = 0; c < labels.size(); c++) {
-            Intent intent = kb.intents().get(labels.get(c));
+            Intent intent = kb.intent(labels.get(c)).orElseThrow();
             for (String t : intent.examples(language)) {
                 own.add(new Example(TextNormalizer.normalize(t), c));
             }
@@ -270,7 +282,7 @@ public final class ModelTrainer {
         }
         int intentsHere = 0;
         for (String label : labels) {
-            intentsHere += kb.intents().get(label).examples(language).isEmpty() ? 0 : 1;
+            intentsHere += kb.intent(label).orElseThrow().examples(language).isEmpty() ? 0 : 1;
         }
         // a large enough external dev set calibrates alone: the KB keeps every example and one head is trained
         boolean externalDev = intentsHere > 0 && external.size() >= DEV_LINES_PER_INTENT * intentsHere;
@@ -323,7 +335,7 @@ public final class ModelTrainer {
                 heldF.addAll(external);
             }
             for (Example e : heldF) {
-                float[] embedding = cache.get(e.text);
+                float[] embedding = embedded(cache, e.text);
                 scored.add(e);
                 scoredHead.add(head.headLogits(embedding, e.text));
                 scoredSim.add(head.anchorSimilarities(embedding));
@@ -404,6 +416,9 @@ public final class ModelTrainer {
                     }
                 }
             }
+        }
+        if (best == null) {
+            throw new IllegalStateException("no calibration scored above -infinity: the held-out scores are not numbers");
         }
         return best;
     }

@@ -67,7 +67,7 @@ public final class OnnxCrossValidator implements ExampleCrossValidator {
         List<String> texts = new ArrayList<>();
         List<Integer> y = new ArrayList<>();
         for (int c = 0; c < labels.size(); c++) {
-            Intent intent = kb.intents().get(labels.get(c));
+            Intent intent = kb.intent(labels.get(c)).orElseThrow();
             for (String t : intent.examples(language)) {
                 texts.add(TextNormalizer.normalize(t));
                 y.add(c);
@@ -104,7 +104,7 @@ public final class OnnxCrossValidator implements ExampleCrossValidator {
                     labels.size(), features.size(), LinearHead.Options.DEFAULT);
             for (int i = 0; i < texts.size(); i++) {
                 if (fold[i] == f) {
-                    double[] z = head.logits(embeddings.get(texts.get(i)), features.vector(texts.get(i)));
+                    double[] z = head.logits(ModelTrainer.embedded(embeddings, texts.get(i)), features.vector(texts.get(i)));
                     int best = 0;
                     for (int c = 1; c < z.length; c++) {
                         best = z[c] > z[best] ? c : best;
@@ -119,7 +119,7 @@ public final class OnnxCrossValidator implements ExampleCrossValidator {
     }
 
     private Map<String, float[]> embed(Language language, List<String> texts) {
-        String[] refs = ModelTrainer.ENCODERS.get(language.code());
+        String[] refs = ModelTrainer.encoderRefs(language);
         Path none = Path.of(".");
         Map<String, float[]> out = new HashMap<>();
         try (Encoder encoder = new Encoder(Resources.read(refs[0], none), Resources.read(refs[1], none),

@@ -544,9 +544,10 @@ public final class OnnxIntentClassifier implements IntentClassifier {
                 }
                 repo = temporary;
             }
-            if (trainIfMissing && ModelRepository.versions(repo, model).isEmpty()) {
+            KnowledgeBase trainFrom = knowledgeBase;
+            if (trainIfMissing && trainFrom != null && ModelRepository.versions(repo, model).isEmpty()) {
                 ModelTrainer t = trainer != null ? trainer : ModelTrainer.builder().model(model).build();
-                t.train(knowledgeBase, repo);
+                t.train(trainFrom, repo);
             }
             try {
                 return new OnnxIntentClassifier(this, repo, temporary);

@@ -2,6 +2,7 @@ package dev.ivbot.spring;
 
 import dev.ivbot.IvbotException;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@code ivbot.*} property whose value cannot be used; startup fails with it, and Spring Boot's failure
@@ -17,11 +18,11 @@ public class InvalidPropertyException extends IvbotException {
 
     /**
      * @param property the property's name, e.g. {@code ivbot.classifier.mode}
-     * @param value the value as configured
+     * @param value the value as configured, or null when the property is unset
      * @param reason why it cannot be used
      * @param action what to set instead
      */
-    public InvalidPropertyException(String property, Object value, String reason, String action) {
+    public InvalidPropertyException(String property, @Nullable Object value, String reason, String action) {
         super(Objects.requireNonNull(property, "property") + "=" + value + ": " + reason);
         this.property = property;
         this.value = String.valueOf(value);

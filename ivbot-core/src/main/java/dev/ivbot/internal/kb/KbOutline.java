@@ -39,7 +39,13 @@ public final class KbOutline {
 
     /** One intent; {@code title} is null when the intent has none (its id is used then). */
     public record Intent(String id, Place at, @Nullable Answer title, List<Text> slots,
-            Map<Language, List<Text>> examples, List<Answer> answers) {}
+            Map<Language, List<Text>> examples, List<Answer> answers) {
+
+        /** The examples in one language; empty where the file has none. */
+        public List<Text> examples(Language language) {
+            return examples.getOrDefault(language, List.of());
+        }
+    }
 
     /** A system message of {@code kb.yaml}, as a variant without conditions. */
     public record Message(String key, Answer text) {}

@@ -35,6 +35,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /** Reads and validates KB YAML; every problem carries file, line and column. */
@@ -152,7 +153,7 @@ public final class KnowledgeBaseLoader {
                 .build();
     }
 
-    static YamlNode parse(String file, String text, Problems problems) {
+    static @Nullable YamlNode parse(String file, String text, Problems problems) {
         try (JsonParser parser = FACTORY.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -161,7 +162,7 @@ public final class KnowledgeBaseLoader {
             int[] budget = {MAX_NODES};
             return readValue(file, parser, 0, budget);
         } catch (TooLarge e) {
-            problems.add(file, e.line, e.column, e.getMessage());
+            problems.add(file, e.line, e.column, e.problem);
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             problems.add(file, loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr(),
@@ -175,11 +176,13 @@ public final class KnowledgeBaseLoader {
 
     private static final class TooLarge extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        final String problem;
         final int line;
         final int column;
 
         TooLarge(String message, int line, int column) {
             super(message, null, false, false);
+            this.problem = message;
             this.line = line;
             this.column = column;
         }
@@ -270,8 +273,8 @@ public final class KnowledgeBaseLoader {
     private static final class Assembler {
         private final Problems problems;
         private final String fingerprint;
-        private String name;
-        private KnowledgeBase.Settings settings;
+        private @Nullable String name;
+        private KnowledgeBase.@Nullable Settings settings;
         private final Map<String, LocalizedText> messages = new LinkedHashMap<>(defaultMessages());
         private final Set<String> messagesSeen = new HashSet<>();
         private final Map<Language, List<String>> fillers = new LinkedHashMap<>();
@@ -440,7 +443,7 @@ public final class KnowledgeBaseLoader {
             }
         }
 
-        private Intent readIntent(String id, YamlNode node) {
+        private @Nullable Intent readIntent(String id, YamlNode node) {
             int before = problems.list.size();
             LocalizedText title = node.map.containsKey("title") ? localized(node.map.get("title"), id + ".title")
                     : new LocalizedText(id, id);
@@ -488,11 +491,12 @@ public final class KnowledgeBaseLoader {
                     problems.add(answersNode, "intent '" + id + "' needs a default answer (one without 'when')");
                 }
             }
-            return problems.list.size() == before
+            // a title that did not read (null) has added its problem
+            return title != null && problems.list.size() == before
                     ? new Intent(id, title, intentSlots, zh, en, rules, answers) : null;
         }
 
-        private AnswerVariant readAnswer(String id, List<String> intentSlots, YamlNode node) {
+        private @Nullable AnswerVariant readAnswer(String id, List<String> intentSlots, YamlNode node) {
             if (!expect(node, YamlNode.Kind.MAP, id + " answer")) {
                 return null;
             }
@@ -614,7 +618,7 @@ public final class KnowledgeBaseLoader {
             return out;
         }
 
-        private LocalizedText localized(YamlNode node, String what) {
+        private @Nullable LocalizedText localized(YamlNode node, String what) {
             if (!expect(node, YamlNode.Kind.MAP, what)) {
                 return null;
             }
@@ -628,7 +632,7 @@ public final class KnowledgeBaseLoader {
             return new LocalizedText(text(zh, what + ".zh"), text(en, what + ".en"));
         }
 
-        private double number(YamlNode node, String what, double absent, double min, double max) {
+        private double number(@Nullable YamlNode node, String what, double absent, double min, double max) {
             if (node == null) {
                 return absent;
             }

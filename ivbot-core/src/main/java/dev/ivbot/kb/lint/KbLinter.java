@@ -176,7 +176,7 @@ public final class KbLinter {
                 if (!seenIntents.add(intent.id())) {
                     continue; // a second block of one id is the loader's error
                 }
-                for (KbOutline.Text t : intent.examples().get(language)) {
+                for (KbOutline.Text t : intent.examples(language)) {
                     String key = comparable(t.text());
                     Example e = new Example(intent.id(), language, t, key, grams(key, language));
                     Example earlier = first.putIfAbsent(key, e);
@@ -261,7 +261,7 @@ public final class KbLinter {
     private void thinIntents(KbOutline outline, Run run) {
         for (KbOutline.Intent intent : outline.intents()) {
             for (Language language : Language.values()) {
-                int n = intent.examples().get(language).size();
+                int n = intent.examples(language).size();
                 if (n < minExamples) {
                     run.add(Severity.WARNING, THIN, "intent '" + intent.id() + "' has " + n + " "
                             + languageName(language) + " example" + (n == 1 ? "" : "s") + ", fewer than "
@@ -302,7 +302,7 @@ public final class KbLinter {
             Map<String, List<KbOutline.Text>> named = new LinkedHashMap<>();
             Map<String, String> surface = new HashMap<>();
             for (Language language : Language.values()) {
-                for (KbOutline.Text example : intent.examples().get(language)) {
+                for (KbOutline.Text example : intent.examples(language)) {
                     for (Map.Entry<Integer, Integer> m : longestMatches(matcher, TextNormalizer.normalize(example.text()))
                             .entrySet()) {
                         String[] p = phrases.get(m.getValue());
@@ -461,11 +461,15 @@ public final class KbLinter {
             List<KbOutline.Text> texts = new ArrayList<>();
             Map<String, Integer> counts = new HashMap<>();
             for (dev.ivbot.kb.Intent intent : kb.intents().values()) {
-                List<KbOutline.Text> located = byId.get(intent.id()).examples().get(language);
+                KbOutline.Intent outlined = byId.get(intent.id());
+                if (outlined == null) {
+                    continue; // the KB was loaded from this outline, so every intent is in it
+                }
+                List<KbOutline.Text> located = outlined.examples(language);
                 for (int k = 0; k < intent.examples(language).size(); k++) {
                     truth.add(intent.id());
                     texts.add(k < located.size() ? located.get(k)
-                            : new KbOutline.Text(intent.examples(language).get(k), byId.get(intent.id()).at()));
+                            : new KbOutline.Text(intent.examples(language).get(k), outlined.at()));
                 }
                 counts.put(intent.id(), intent.examples(language).size());
             }
@@ -489,7 +493,7 @@ public final class KbLinter {
             }
             for (Map.Entry<String, List<Integer>> e : pairs.entrySet()) {
                 String[] ab = e.getKey().split(" ");
-                int n = counts.get(ab[0]) + counts.get(ab[1]);
+                int n = counts.getOrDefault(ab[0], 0) + counts.getOrDefault(ab[1], 0);
                 List<Integer> wrong = e.getValue();
                 double rate = wrong.size() / (double) n;
                 if (wrong.size() < confusionMinCount || rate < confusionRate) {

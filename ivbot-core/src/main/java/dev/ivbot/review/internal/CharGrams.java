@@ -30,7 +30,7 @@ public final class CharGrams {
             Map<String, Float> v = new HashMap<>();
             double norm = 0;
             for (Map.Entry<String, Integer> e : counts[i].entrySet()) {
-                double w = (1 + Math.log(e.getValue())) * (Math.log((1.0 + n) / (1.0 + df.get(e.getKey()))) + 1);
+                double w = (1 + Math.log(e.getValue())) * (Math.log((1.0 + n) / (1.0 + df.getOrDefault(e.getKey(), 0))) + 1);
                 v.put(e.getKey(), (float) w);
                 norm += w * w;
             }

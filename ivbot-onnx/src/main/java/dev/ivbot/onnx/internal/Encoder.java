@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One ONNX session and its tokenizer. Runs a batch of texts and returns either pooled, L2-normalised
@@ -235,7 +236,8 @@ public final class Encoder implements AutoCloseable {
         return max;
     }
 
-    private static String firstLine(String s) {
+    /** The first line of an ONNX Runtime message (the rest is a native stack); empty for none. */
+    static String firstLine(@Nullable String s) {
         if (s == null) {
             return "";
         }

@@ -91,9 +91,9 @@ public final class ModelVersion {
                         encoder = new Encoder(model, tok, pooling, spec.path("maxTokens").asInt(64), intraOpThreads);
                     } catch (OrtException ex) {
                         throw new ModelLoadException(version, "the ONNX file " + onnx + " cannot be loaded ("
-                                + firstLine(ex.getMessage()) + ")", ex);
+                                + Encoder.firstLine(ex.getMessage()) + ")", ex);
                     } catch (IllegalArgumentException ex) {
-                        throw new ModelLoadException(version, ex.getMessage(), ex);
+                        throw new ModelLoadException(version, Encoder.firstLine(ex.getMessage()), ex);
                     }
                     byReference.put(key, encoder);
                 }
@@ -205,14 +205,6 @@ public final class ModelVersion {
 
     private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode node) {
         return node::fields;
-    }
-
-    private static String firstLine(@Nullable String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     public String version() {

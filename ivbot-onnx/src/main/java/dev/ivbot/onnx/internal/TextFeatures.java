@@ -47,7 +47,7 @@ public final class TextFeatures {
         for (String term : terms) {
             int i = vocab.size();
             vocab.put(term, i);
-            idf[i] = (float) (Math.log((n + 1.0) / (df.get(term) + 1.0)) + 1.0);
+            idf[i] = (float) (Math.log((n + 1.0) / (df.getOrDefault(term, 0) + 1.0)) + 1.0);
         }
         return new TextFeatures(vocab, idf);
     }

@@ -242,7 +242,7 @@ public final class VersionManager implements AutoCloseable {
             if (gated.refusal != null) {
                 return gated.refusal;
             }
-            return beginCanary(gated.candidate, current, share, gated.reason, gated.f1, gated.base);
+            return beginCanary(gated.passed(), current, share, gated.reason, gated.f1, gated.base);
         }
     }
 
@@ -361,7 +361,7 @@ public final class VersionManager implements AutoCloseable {
             if (policy != null) {
                 Gated gated = loadAndGate(dir, current, stamp);
                 return gated.refusal != null ? gated.refusal
-                        : beginCanary(gated.candidate, current, policy.share(), gated.reason, gated.f1, gated.base);
+                        : beginCanary(gated.passed(), current, policy.share(), gated.reason, gated.f1, gated.base);
             }
             return tryLoad(dir, current, stamp);
         }
@@ -431,11 +431,11 @@ public final class VersionManager implements AutoCloseable {
             try {
                 ModelVersion candidate = ModelVersion.load(candidateDir, intraOpThreads);
                 warmUp(candidate);
-                beginCanary(candidate, serving.get(), rollout.share(), "resumed after a restart", Double.NaN,
+                beginCanary(candidate, ensureServing(), rollout.share(), "resumed after a restart", Double.NaN,
                         Double.NaN);
             } catch (ModelLoadException e) {
                 LOG.warn("model {}: canary {} no longer loads ({}); {} serves every user", model, rollout.candidate(),
-                        e.reason(), serving.get().version());
+                        e.reason(), ensureServing().version());
             }
             return;
         }
@@ -475,10 +475,10 @@ public final class VersionManager implements AutoCloseable {
             return gated.refusal;
         }
         history.addLast(current.dir());
-        swap(gated.candidate);
+        swap(gated.passed());
         loaded.incrementAndGet();
         writeRolloutIfPresent();
-        return record(emit(new ModelEvent(ModelEvent.Type.LOADED, model, gated.candidate.version(), current.version(),
+        return record(emit(new ModelEvent(ModelEvent.Type.LOADED, model, gated.passed().version(), current.version(),
                 gated.reason, gated.f1, gated.base, clock.instant())));
     }
 
@@ -487,6 +487,14 @@ public final class VersionManager implements AutoCloseable {
             double base) {
         static Gated refused(ModelEvent refusal) {
             return new Gated(null, refusal, refusal.reason(), Double.NaN, Double.NaN);
+        }
+
+        /** The candidate that passed; only for a gate without a refusal. */
+        ModelVersion passed() {
+            if (candidate == null) {
+                throw new IllegalStateException("the candidate was refused: " + reason);
+            }
+            return candidate;
         }
     }
 

@@ -225,13 +225,18 @@ public final class ChatController implements SmartLifecycle {
         return new VerifiedToken(auth.getName(), slots, Instant.MAX);
     }
 
+    /** ivbot's exceptions always carry a message; the class name stands in should one ever not. */
+    private static String messageOf(RuntimeException e) {
+        return java.util.Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName());
+    }
+
     private ResponseEntity<Map<String, Object>> error(Throwable error, Language language) {
         if (error instanceof Unauthenticated) {
             return body(HttpStatus.UNAUTHORIZED, "unauthorized", "no authenticated user", Map.of());
         } else if (error instanceof InvalidInputException e) {
-            return body(HttpStatus.BAD_REQUEST, "invalid_input", e.getMessage(), Map.of("field", e.field()));
+            return body(HttpStatus.BAD_REQUEST, "invalid_input", messageOf(e), Map.of("field", e.field()));
         } else if (error instanceof SessionAccessDeniedException e) {
-            return body(HttpStatus.FORBIDDEN, "forbidden", e.getMessage(), Map.of());
+            return body(HttpStatus.FORBIDDEN, "forbidden", messageOf(e), Map.of());
         } else if (error instanceof StoreBusyException || error instanceof ConcurrentSessionUpdateException) {
             return busy(engine.knowledgeBase().message(KnowledgeBase.MESSAGE_BUSY, language));
         } else if (error instanceof EngineClosedException) {
