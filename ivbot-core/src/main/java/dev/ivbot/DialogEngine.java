@@ -42,6 +42,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Executors;
@@ -112,9 +113,15 @@ public final class DialogEngine implements AutoCloseable {
     private final InputValidator validator;
     private final long deadlineNanos;
     private final InstantSource clock;
+    /** Blocking classifiers' calls; the engine's own pool unless the host gave one ({@link Builder#executor}). */
     private final ExecutorService executor;
-    /** Classifier deadlines and save backoffs; one thread, since a task only completes a future or issues a call. */
-    private final ScheduledThreadPoolExecutor timers;
+    private final boolean ownsExecutor;
+    /**
+     * Classifier deadlines and save backoffs; by default one thread of the engine's, since a task only
+     * completes a future or issues a call (the host may give its own, {@link Builder#scheduler}).
+     */
+    private final ScheduledExecutorService timers;
+    private final boolean ownsTimers;
     private final ListenerDispatcher listeners;
     private final EngineMetrics metrics;
     private final long cacheSize;
@@ -130,10 +137,17 @@ public final class DialogEngine implements AutoCloseable {
         this.validator = new InputValidator(b.maxTextLength);
         this.deadlineNanos = b.deadline.toNanos();
         this.clock = b.clock;
-        this.executor = Executors.newCachedThreadPool(DaemonThreads.numbered("ivbot-engine-"));
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.numbered("ivbot-timer-"));
-        scheduler.setRemoveOnCancelPolicy(true);
-        this.timers = scheduler;
+        this.ownsExecutor = b.executor == null;
+        this.executor = b.executor != null ? b.executor
+                : Executors.newCachedThreadPool(DaemonThreads.numbered("ivbot-engine-"));
+        this.ownsTimers = b.scheduler == null;
+        if (b.scheduler != null) {
+            this.timers = b.scheduler;
+        } else {
+            ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.numbered("ivbot-timer-"));
+            scheduler.setRemoveOnCancelPolicy(true);
+            this.timers = scheduler;
+        }
         this.listeners = new ListenerDispatcher(b.listeners, 8192);
         FailureAlarmListener alarm = b.alarmListener;
         this.metrics = new EngineMetrics(new FailureRateMonitor(b.clock, b.failureWindow, b.failureThreshold,
@@ -377,9 +391,10 @@ public final class DialogEngine implements AutoCloseable {
     }
 
     /**
-     * Closes what the engine created: the listener thread, the executor, the classifiers it built
-     * from specs (once the turns in flight are done with them) and the default in-memory store.
-     * Classifiers and a store handed to the builder stay open: their creator closes them. Idempotent.
+     * Closes what the engine created: the listener thread, its default executor and scheduler, the
+     * classifiers it built from specs (once the turns in flight are done with them) and the default
+     * in-memory store. Classifiers, a store, an executor and a scheduler handed to the builder stay
+     * open: their creator closes them. Idempotent.
      */
     @Override
     public void close() {
@@ -387,9 +402,13 @@ public final class DialogEngine implements AutoCloseable {
             return;
         }
         listeners.close();
-        executor.shutdownNow();
-        // delayed tasks still run after shutdown(): a turn waiting on a deadline or a backoff ends
-        timers.shutdown();
+        if (ownsExecutor) {
+            executor.shutdownNow();
+        }
+        if (ownsTimers) {
+            // delayed tasks still run after shutdown(): a turn waiting on a deadline or a backoff ends
+            timers.shutdown();
+        }
         synchronized (this) {
             runtime.release();
         }
@@ -878,7 +897,11 @@ public final class DialogEngine implements AutoCloseable {
 
     /**
      * Options for a {@link DialogEngine}. Each setter checks its argument and names it in the
-     * exception. {@link #build()} leaves the builder reusable. Not thread-safe.
+     * exception. Each setter but {@link #listener} may be called once: a second call is a mistake
+     * (two parts of a set-up disagreeing), not an override, and throws {@link IllegalStateException}
+     * naming the setter; {@code primaryClassifier} and {@code secondaryClassifier} count as one setter
+     * each whichever overload is used. {@link #listener} adds, and may be called any number of times.
+     * {@link #build()} leaves the builder reusable. Not thread-safe.
      *
      * <p><b>Ownership: whoever creates a resource closes it, and nothing else does.</b>
      * <ul>
@@ -891,6 +914,8 @@ public final class DialogEngine implements AutoCloseable {
      *       keeps it across KB reloads (a model with its own lifecycle). Close it after the engine.</li>
      *   <li>A session store given to {@link #sessionStore} stays the caller's too; the default
      *       in-memory store is the engine's.</li>
+     *   <li>An {@link #executor} or {@link #scheduler} given here stays the caller's: the engine never
+     *       shuts it down. The default pools are the engine's, shut down by {@link DialogEngine#close()}.</li>
      * </ul>
      */
     public static final class Builder {
@@ -909,13 +934,31 @@ public final class DialogEngine implements AutoCloseable {
         private long failureMinimumTurns = 20;
         private FailureAlarmListener alarmListener = (raised, rate, turns) -> { };
         private ContextReading contextReading = ContextReading.FAST;
+        private @Nullable ExecutorService executor;
+        private @Nullable ScheduledExecutorService scheduler;
+        /** The single-valued setters called so far, by name. */
+        private final Set<String> set = new java.util.HashSet<>();
 
         private Builder() {}
 
+        /** Throws if {@code setter} was already called; it counts as called once the caller's argument passed its checks. */
+        private void once(String setter) {
+            if (set.contains(setter)) {
+                throw new IllegalStateException(setter + "(...) was already set; each setter of the builder but "
+                        + "listener(...) may be called once");
+            }
+        }
+
+        private Builder done(String setter) {
+            set.add(setter);
+            return this;
+        }
+
         /** The knowledge base (required). */
         public Builder knowledgeBase(KnowledgeBase knowledgeBase) {
+            once("knowledgeBase");
             this.knowledgeBase = Objects.requireNonNull(knowledgeBase, "knowledgeBase");
-            return this;
+            return done("knowledgeBase");
         }
 
         /**
@@ -923,8 +966,9 @@ public final class DialogEngine implements AutoCloseable {
          * neither closes it nor replaces it on a KB reload.
          */
         public Builder primaryClassifier(IntentClassifier classifier) {
+            once("primaryClassifier");
             this.primary = new Binding(null, Objects.requireNonNull(classifier, "classifier"));
-            return this;
+            return done("primaryClassifier");
         }
 
         /**
@@ -932,32 +976,37 @@ public final class DialogEngine implements AutoCloseable {
          * {@code RuleClassifier.factory()}. The spec must return a new instance on each call.
          */
         public Builder primaryClassifier(ClassifierSpec factory) {
+            once("primaryClassifier");
             this.primary = new Binding(Objects.requireNonNull(factory, "factory"), null);
-            return this;
+            return done("primaryClassifier");
         }
 
         /** The classifier that answers when the primary misses its deadline or fails (optional); stays the caller's. */
         public Builder secondaryClassifier(IntentClassifier classifier) {
+            once("secondaryClassifier");
             this.secondary = new Binding(null, Objects.requireNonNull(classifier, "classifier"));
-            return this;
+            return done("secondaryClassifier");
         }
 
         /** A secondary classifier the engine builds from each KB it serves and closes. */
         public Builder secondaryClassifier(ClassifierSpec factory) {
+            once("secondaryClassifier");
             this.secondary = new Binding(Objects.requireNonNull(factory, "factory"), null);
-            return this;
+            return done("secondaryClassifier");
         }
 
         /** Where sessions live; default an in-memory store the engine owns. A store given here stays the caller's. */
         public Builder sessionStore(SessionStore store) {
+            once("sessionStore");
             this.store = Objects.requireNonNull(store, "store");
-            return this;
+            return done("sessionStore");
         }
 
         /** What answers when the KB cannot; default {@link Fallback#fromKnowledgeBase()}. */
         public Builder fallback(Fallback fallback) {
+            once("fallback");
             this.fallback = Objects.requireNonNull(fallback, "fallback");
-            return this;
+            return done("fallback");
         }
 
         /** Adds a listener told about every turn, off the reply's path. */
@@ -968,36 +1017,40 @@ public final class DialogEngine implements AutoCloseable {
 
         /** Time a blocking classifier has before the next one answers; default 200 ms. */
         public Builder classifierDeadline(Duration deadline) {
+            once("classifierDeadline");
             Objects.requireNonNull(deadline, "deadline");
             if (deadline.isNegative() || deadline.isZero()) {
                 throw new IllegalArgumentException("deadline must be positive, was " + deadline);
             }
             this.deadline = deadline;
-            return this;
+            return done("classifierDeadline");
         }
 
         /** Longest accepted question, in characters (code points); default 500. */
         public Builder maxTextLength(int maxTextLength) {
+            once("maxTextLength");
             if (maxTextLength < 1 || maxTextLength > 100_000) {
                 throw new IllegalArgumentException("maxTextLength must be from 1 to 100000, was " + maxTextLength);
             }
             this.maxTextLength = maxTextLength;
-            return this;
+            return done("maxTextLength");
         }
 
         /** The wall clock for session timestamps and the failure window; tests inject one. */
         public Builder clock(InstantSource clock) {
+            once("clock");
             this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
+            return done("clock");
         }
 
         /** Entries of the classification cache (normalised text to result); 0 disables it. */
         public Builder classificationCacheSize(long size) {
+            once("classificationCacheSize");
             if (size < 0) {
                 throw new IllegalArgumentException("size must not be negative, was " + size);
             }
             this.cacheSize = size;
-            return this;
+            return done("classificationCacheSize");
         }
 
         /**
@@ -1005,6 +1058,7 @@ public final class DialogEngine implements AutoCloseable {
          * {@code window} (with at least 20 turns in it), {@code listener} is told, once per crossing.
          */
         public Builder failureAlarm(double threshold, Duration window, FailureAlarmListener listener) {
+            once("failureAlarm");
             if (!(threshold > 0 && threshold < 1)) {
                 throw new IllegalArgumentException("threshold must be between 0 and 1, was " + threshold);
             }
@@ -1015,7 +1069,7 @@ public final class DialogEngine implements AutoCloseable {
             this.failureThreshold = threshold;
             this.failureWindow = window;
             this.alarmListener = Objects.requireNonNull(listener, "listener");
-            return this;
+            return done("failureAlarm");
         }
 
         /**
@@ -1023,8 +1077,45 @@ public final class DialogEngine implements AutoCloseable {
          * {@link ContextReading#FAST} (microseconds, no second model pass).
          */
         public Builder contextReading(ContextReading contextReading) {
+            once("contextReading");
             this.contextReading = Objects.requireNonNull(contextReading, "contextReading");
-            return this;
+            return done("contextReading");
+        }
+
+        /**
+         * The pool that runs the calls of blocking classifiers (those not {@link IntentClassifier#isNonBlocking()
+         * non-blocking}, e.g. a model), each bounded by the {@link #classifierDeadline}: a call that misses it
+         * is cancelled with an interrupt and the next classifier answers. Default a cached pool of daemon
+         * threads named {@code ivbot-engine-N}, which the engine creates and shuts down on
+         * {@link DialogEngine#close()}.
+         *
+         * <p>A pool given here (a host's shared or instrumented pool, as with Caffeine's
+         * {@code Caffeine.executor}) stays the caller's: the engine never shuts it down, also not on
+         * close; shut it down after the engine. Size it for the turns in flight: a call waiting in its
+         * queue spends its deadline there.
+         */
+        public Builder executor(ExecutorService executor) {
+            once("executor");
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return done("executor");
+        }
+
+        /**
+         * The timers: each blocking classifier call's deadline, and the short random backoff before a
+         * turn whose session save kept colliding is re-applied. Its tasks are short (they complete a
+         * future or start the next attempt), so one thread serves many turns. Default a one-thread
+         * {@link ScheduledThreadPoolExecutor} of a daemon thread named {@code ivbot-timer-N}, which the
+         * engine creates and shuts down on {@link DialogEngine#close()}.
+         *
+         * <p>A scheduler given here stays the caller's: the engine never shuts it down, also not on
+         * close; shut it down after the engine. An answer in time cancels its deadline's timer; with a
+         * {@link ScheduledThreadPoolExecutor}, {@code setRemoveOnCancelPolicy(true)} keeps the
+         * cancelled timers from piling up in its queue under load.
+         */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            once("scheduler");
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return done("scheduler");
         }
 
         public DialogEngine build() {

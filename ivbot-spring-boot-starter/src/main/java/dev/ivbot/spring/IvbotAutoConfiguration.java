@@ -83,10 +83,13 @@ public class IvbotAutoConfiguration {
         DialogEngine.Builder builder = DialogEngine.builder().knowledgeBase(kb).sessionStore(store);
         check("ivbot.classifier.deadline", c.getDeadline(), () -> builder.classifierDeadline(c.getDeadline()));
         check("ivbot.classifier.cache-size", c.getCacheSize(), () -> builder.classificationCacheSize(c.getCacheSize()));
-        check("ivbot.failure-alarm.threshold", alarm.getThreshold(), () -> builder.failureAlarm(alarm.getThreshold(),
-                alarm.getWindow(), IvbotAutoConfiguration::logAlarm));
-        check("ivbot.failure-alarm.window", alarm.getWindow(), () -> builder.failureAlarm(alarm.getThreshold(),
-                alarm.getWindow(), IvbotAutoConfiguration::logAlarm));
+        // each property checked on its own (beside the other's default) so that the error names the right one;
+        // the alarm is then set once: a builder setter may be called only once
+        check("ivbot.failure-alarm.threshold", alarm.getThreshold(), () -> DialogEngine.builder().failureAlarm(
+                alarm.getThreshold(), DialogEngine.DEFAULT_FAILURE_WINDOW, IvbotAutoConfiguration::logAlarm));
+        check("ivbot.failure-alarm.window", alarm.getWindow(), () -> DialogEngine.builder().failureAlarm(
+                DialogEngine.DEFAULT_FAILURE_ALARM_THRESHOLD, alarm.getWindow(), IvbotAutoConfiguration::logAlarm));
+        builder.failureAlarm(alarm.getThreshold(), alarm.getWindow(), IvbotAutoConfiguration::logAlarm);
         classifiers.applyTo(builder);
         listeners.orderedStream().forEach(builder::listener);
         EngineMeters m = meters.getIfAvailable();
