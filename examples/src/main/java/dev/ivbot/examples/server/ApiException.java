@@ -14,12 +14,14 @@ final class ApiException extends RuntimeException {
     final String code;
     final transient Map<String, Object> details;
 
-    ApiException(int status, String code, String message) {
+    /** A null message (an exception without one) answers with the code as the message. */
+    ApiException(int status, String code, @Nullable String message) {
         this(status, code, message, Map.of(), null);
     }
 
-    ApiException(int status, String code, String message, Map<String, Object> details, @Nullable Throwable cause) {
-        super(message, cause, false, false);
+    ApiException(int status, String code, @Nullable String message, Map<String, Object> details,
+            @Nullable Throwable cause) {
+        super(message == null ? code : message, cause, false, false);
         this.status = status;
         this.code = code;
         this.details = Map.copyOf(details);

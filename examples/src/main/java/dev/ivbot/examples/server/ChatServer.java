@@ -181,9 +181,8 @@ public final class ChatServer implements AutoCloseable {
             }
             JwtVerifier verifier = verifier(config);
             ReviewService review = null;
-            if (config.knowledgeBase().isPresent() && Files.isDirectory(config.knowledgeBase().get())
-                    && classifiers.model() != null) {
-                KnowledgeBaseWatcher kbWatcher = watcher;
+            KnowledgeBaseWatcher kbWatcher = watcher;
+            if (kbWatcher != null && Files.isDirectory(config.knowledgeBase().get()) && classifiers.model() != null) {
                 review = ReviewService.builder().knowledgeBase(config.knowledgeBase().get()).queue(reviewQueue)
                         .embedder(classifiers.model().classifier()::embed)
                         // the watcher would see the edit within its interval; checking now starts the retrain at once

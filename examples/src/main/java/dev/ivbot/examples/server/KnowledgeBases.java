@@ -37,10 +37,10 @@ final class KnowledgeBases {
             URI uri = manifest.toURI();
             if ("jar".equals(uri.getScheme())) {
                 try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
-                    return fromFolder(jar.provider().getPath(uri).getParent());
+                    return fromFolder(folderOf(jar.provider().getPath(uri)));
                 }
             }
-            return KnowledgeBase.load(Path.of(uri).getParent());
+            return KnowledgeBase.load(folderOf(Path.of(uri)));
         } catch (URISyntaxException | IOException e) {
             throw new IvbotException("cannot read the demo KB from " + manifest + ": " + e, e);
         }
@@ -57,5 +57,14 @@ final class KnowledgeBases {
             documents.put(DEMO_RESOURCE + "/" + folder.relativize(file), Files.readString(file, StandardCharsets.UTF_8));
         }
         return KnowledgeBase.fromYaml(documents);
+    }
+
+    /** The folder of the KB manifest file, which always has one (the manifest sits inside the KB folder). */
+    private static Path folderOf(Path manifest) {
+        Path folder = manifest.getParent();
+        if (folder == null) {
+            throw new IvbotException("the demo KB's manifest " + manifest + " is not inside a folder");
+        }
+        return folder;
     }
 }

@@ -11,6 +11,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -69,7 +70,7 @@ public final class SentinelBackend implements Backend {
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                if (!closed && connection == current.get().connection()) {
+                if (!closed && connection == connected().connection()) {
                     try {
                         checker.execute(SentinelBackend.this::check);
                     } catch (RejectedExecutionException e) {
@@ -135,7 +136,7 @@ public final class SentinelBackend implements Backend {
             String ip = master.get("ip");
             String port = master.get("port");
             String namedAddress = ip == null || port == null ? null : ip + ":" + port;
-            Connected c = current.get();
+            Connected c = connected();
             boolean open = c.connection().isOpen();
             if (named.equals(c.runId()) && open) {
                 staleSinceNanos = 0;
@@ -160,7 +161,7 @@ public final class SentinelBackend implements Backend {
             LOG.info("sentinel names master {} at {}, the store's connection {} {} at {}: reconnecting",
                     named.isEmpty() ? "(run id not yet known)" : named, namedAddress,
                     open ? "reaches" : "was lost to", c.runId(), c.address());
-            Connected next = namedAddress != null ? connect(ip, Integer.parseInt(port)) : connect();
+            Connected next = ip != null && port != null ? connect(ip, Integer.parseInt(port)) : connect();
             if (!named.isEmpty() && !next.runId().equals(named)) {
                 // Sentinel changed its mind in between; the next check settles it
                 LOG.debug("reached {} instead of {}", next.runId(), named);
@@ -186,14 +187,19 @@ public final class SentinelBackend implements Backend {
         return c.sync().info("replication").contains("role:master");
     }
 
+    /** The connection in use: set in the constructor and only ever replaced, never cleared. */
+    private Connected connected() {
+        return Objects.requireNonNull(current.get(), "set in the constructor");
+    }
+
     @Override
     public CompletableFuture<StatefulRedisConnection<String, String>> connectionFor(String key) {
-        return current.get().ready();
+        return connected().ready();
     }
 
     @Override
     public boolean isUp() {
-        return current.get().connection().isOpen() && staleSinceNanos == 0;
+        return connected().connection().isOpen() && staleSinceNanos == 0;
     }
 
     /** Whether the connection reaches a master Sentinel no longer names (until the next check moves it). */
@@ -224,7 +230,7 @@ public final class SentinelBackend implements Backend {
         if (s != null) {
             s.close();
         }
-        current.get().connection().close();
+        connected().connection().close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown();
     }
