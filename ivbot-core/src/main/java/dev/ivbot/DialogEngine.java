@@ -736,8 +736,7 @@ public final class DialogEngine implements AutoCloseable {
     }
 
     private static SessionState withSessionId(SessionState s, String sessionId) {
-        return new SessionState(sessionId, s.userId(), s.version(), s.turns(), s.lastIntent(), s.language(), s.slots(),
-                s.recentTurns(), s.createdAtMillis(), s.updatedAtMillis());
+        return s.toBuilder().sessionId(sessionId).build();
     }
 
     private static RuntimeException unwrap(Throwable error) {

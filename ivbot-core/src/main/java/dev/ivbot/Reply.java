@@ -8,6 +8,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * The answer to one turn.
  *
+ * <p>Closed to construction by users: the engine makes replies and callers read them through the
+ * accessors. The canonical constructor is public only because records cannot hide it, and it gains
+ * a parameter whenever a reply carries something new (a minor release may add components; accessors
+ * are never removed without a deprecation release). A test that needs a reply gets one from an engine
+ * (see docs/api-compatibility.md).
+ *
  * @param text the answer to show the user, in the language of the question
  * @param intent the intent answered, or {@code null} when the fallback answered
  * @param confidence the classifier's score for {@code intent} (1.0 for context and choice turns,

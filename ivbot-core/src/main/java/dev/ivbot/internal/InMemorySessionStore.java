@@ -106,8 +106,7 @@ public final class InMemorySessionStore implements SessionStore {
         // a write of a fresh instance restarts expire-after-write (reads never renew: a denied read must change nothing)
         SessionState touched = map.computeIfPresent(sessionId, (id, c) -> {
             use(c.userId(), id);
-            return new SessionState(c.sessionId(), c.userId(), c.version(), c.turns(), c.lastIntent(), c.language(),
-                    c.slots(), c.recentTurns(), c.createdAtMillis(), c.updatedAtMillis());
+            return c.toBuilder().build();
         });
         return CompletableFuture.completedFuture(touched != null);
     }

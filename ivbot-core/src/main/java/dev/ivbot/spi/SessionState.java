@@ -13,6 +13,11 @@ import org.jspecify.annotations.Nullable;
  * <p>{@code version} increases by one with every save; a {@link SessionStore} uses it for
  * optimistic concurrency, so that two turns saved at once cannot overwrite each other.
  *
+ * <p>Construct one with {@link #builder} (a {@link SessionStore} reading a session back) or
+ * {@link #toBuilder} (a copy with some components changed), not with the canonical constructor: the
+ * record may gain components in a minor release, which breaks a constructor call but not a builder
+ * (see docs/api-compatibility.md).
+ *
  * <p>Immutable and thread-safe.
  *
  * @param sessionId the id the store keeps the session under: for the engine's sessions
@@ -65,6 +70,89 @@ public record SessionState(String sessionId, String userId, long version, long t
         recent.add(turn);
         return new SessionState(sessionId, userId, version + 1, turns + 1, intent, newLanguage, newSlots, recent,
                 createdAtMillis, nowMillis);
+    }
+
+    /** A builder for the state of {@code sessionId}, owned by {@code userId}; everything else starts as in {@link #empty}. */
+    public static Builder builder(String sessionId, String userId) {
+        return new Builder(sessionId, userId);
+    }
+
+    /** A builder that starts from this state. */
+    public Builder toBuilder() {
+        return new Builder(sessionId, userId).version(version).turns(turns).lastIntent(lastIntent).language(language)
+                .slots(slots).recentTurns(recentTurns).createdAtMillis(createdAtMillis).updatedAtMillis(updatedAtMillis);
+    }
+
+    /**
+     * Builds a {@link SessionState}. Unlike the engine's builder, a setter may be called again (a copy
+     * from {@link #toBuilder} changes what it needs). Not thread-safe; use one builder per thread.
+     */
+    public static final class Builder {
+        private String sessionId;
+        private final String userId;
+        private long version;
+        private long turns;
+        private @Nullable String lastIntent;
+        private String language = "zh";
+        private Map<String, String> slots = Map.of();
+        private List<TurnRecord> recentTurns = List.of();
+        private long createdAtMillis;
+        private long updatedAtMillis;
+
+        private Builder(String sessionId, String userId) {
+            this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
+            this.userId = Objects.requireNonNull(userId, "userId");
+        }
+
+        public Builder sessionId(String sessionId) {
+            this.sessionId = Objects.requireNonNull(sessionId, "sessionId");
+            return this;
+        }
+
+        public Builder version(long version) {
+            this.version = version;
+            return this;
+        }
+
+        public Builder turns(long turns) {
+            this.turns = turns;
+            return this;
+        }
+
+        public Builder lastIntent(@Nullable String lastIntent) {
+            this.lastIntent = lastIntent;
+            return this;
+        }
+
+        public Builder language(String language) {
+            this.language = Objects.requireNonNull(language, "language");
+            return this;
+        }
+
+        public Builder slots(Map<String, String> slots) {
+            this.slots = Map.copyOf(slots);
+            return this;
+        }
+
+        public Builder recentTurns(List<TurnRecord> recentTurns) {
+            this.recentTurns = List.copyOf(recentTurns);
+            return this;
+        }
+
+        public Builder createdAtMillis(long createdAtMillis) {
+            this.createdAtMillis = createdAtMillis;
+            return this;
+        }
+
+        public Builder updatedAtMillis(long updatedAtMillis) {
+            this.updatedAtMillis = updatedAtMillis;
+            return this;
+        }
+
+        public SessionState build() {
+            return new SessionState(sessionId, userId, version, turns, lastIntent, language, slots, recentTurns,
+                    createdAtMillis, updatedAtMillis);
+        }
     }
 
     /**

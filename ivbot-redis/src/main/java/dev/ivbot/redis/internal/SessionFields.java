@@ -68,11 +68,12 @@ public final class SessionFields {
                 }
             }
             String intent = fields.getOrDefault("intent", "");
-            return new SessionState(require(fields, "sid"), require(fields, "user"),
-                    Long.parseLong(require(fields, "ver")), Long.parseLong(require(fields, "turns")),
-                    intent.isEmpty() ? null : intent, fields.getOrDefault("lang", "zh"), slots, recent,
-                    Long.parseLong(fields.getOrDefault("created", "0")),
-                    Long.parseLong(fields.getOrDefault("updated", "0")));
+            return SessionState.builder(require(fields, "sid"), require(fields, "user"))
+                    .version(Long.parseLong(require(fields, "ver"))).turns(Long.parseLong(require(fields, "turns")))
+                    .lastIntent(intent.isEmpty() ? null : intent).language(fields.getOrDefault("lang", "zh"))
+                    .slots(slots).recentTurns(recent)
+                    .createdAtMillis(Long.parseLong(fields.getOrDefault("created", "0")))
+                    .updatedAtMillis(Long.parseLong(fields.getOrDefault("updated", "0"))).build();
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("malformed session fields: " + e.getMessage(), e);
         }
