@@ -7,6 +7,7 @@ import dev.ivbot.spi.ClassifierInput;
 import dev.ivbot.spi.IntentClassifier;
 import dev.ivbot.spi.ScoredIntent;
 import dev.ivbot.testkit.KeywordClassifier;
+import dev.ivbot.testkit.StuckModel;
 import dev.ivbot.testkit.TestKnowledgeBases;
 import java.time.Duration;
 import java.util.List;
@@ -24,29 +25,6 @@ class ClassifierDeadlineTest {
         release.countDown();
     }
 
-    /** A model that never answers until released: it always misses the deadline. */
-    private final class StuckModel implements IntentClassifier {
-        @Override
-        public String name() {
-            return "stuck";
-        }
-
-        @Override
-        public Source source() {
-            return Source.MODEL;
-        }
-
-        @Override
-        public Classification classify(ClassifierInput input) {
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-            return new Classification(List.of(new ScoredIntent("salary", 0.99)), "stuck");
-        }
-    }
 
     private static final class BrokenModel implements IntentClassifier {
         @Override
@@ -68,7 +46,7 @@ class ClassifierDeadlineTest {
     @Test
     void aClassifierPastTheDeadlineGivesWayToTheSecondaryWithinTheDeadline() {
         try (DialogEngine engine = DialogEngine.builder().knowledgeBase(TestKnowledgeBases.tiny())
-                .primaryClassifier(new StuckModel()).secondaryClassifier(KeywordClassifier.forTinyKb())
+                .primaryClassifier(new StuckModel(release)).secondaryClassifier(KeywordClassifier.forTinyKb())
                 .classifierDeadline(Duration.ofMillis(50)).build()) {
             Reply reply = engine.chat(ChatRequest.of("u", "s", "年假有几天"));
             assertThat(reply.intent()).isEqualTo("leave_policy");
@@ -145,7 +123,7 @@ class ClassifierDeadlineTest {
     @Test
     void aTurnWaitingOnTheDeadlineStillEndsWhenTheEngineCloses() throws Exception {
         DialogEngine engine = DialogEngine.builder().knowledgeBase(TestKnowledgeBases.tiny())
-                .primaryClassifier(new StuckModel()).secondaryClassifier(KeywordClassifier.forTinyKb())
+                .primaryClassifier(new StuckModel(release)).secondaryClassifier(KeywordClassifier.forTinyKb())
                 .classifierDeadline(Duration.ofMillis(100)).build();
         java.util.concurrent.CompletableFuture<Reply> pending = engine.chatAsync(ChatRequest.of("u", "s", "年假有几天"));
         engine.close();

@@ -7,6 +7,7 @@ import dev.ivbot.spi.ClassifierInput;
 import dev.ivbot.spi.IntentClassifier;
 import dev.ivbot.spi.ScoredIntent;
 import dev.ivbot.testkit.KeywordClassifier;
+import dev.ivbot.testkit.StuckModel;
 import dev.ivbot.testkit.TestKnowledgeBases;
 import java.lang.reflect.Field;
 import java.time.Duration;
@@ -68,28 +69,6 @@ class HostPoolsTest {
         }
     }
 
-    /** A model that never answers in time. */
-    private final class StuckModel implements IntentClassifier {
-        @Override
-        public String name() {
-            return "stuck";
-        }
-
-        @Override
-        public Source source() {
-            return Source.MODEL;
-        }
-
-        @Override
-        public Classification classify(ClassifierInput input) {
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return new Classification(List.of(new ScoredIntent("salary", 0.99)), "stuck");
-        }
-    }
 
     @Test
     void turnsRunTheirClassifierCallsOnTheHostsExecutor() {
@@ -148,7 +127,7 @@ class HostPoolsTest {
     @Test
     void theDeadlineHoldsWithAHostScheduler() {
         try (DialogEngine engine = DialogEngine.builder().knowledgeBase(TestKnowledgeBases.tiny())
-                .primaryClassifier(new StuckModel()).secondaryClassifier(KeywordClassifier.forTinyKb())
+                .primaryClassifier(new StuckModel(release)).secondaryClassifier(KeywordClassifier.forTinyKb())
                 .executor(hostExecutor).scheduler(hostScheduler)
                 .classifierDeadline(Duration.ofMillis(50)).build()) {
             Reply reply = engine.chat(ChatRequest.of("u", "s", "年假有几天"));
@@ -165,7 +144,7 @@ class HostPoolsTest {
     @Test
     void theDeadlineHoldsWithOnlyAHostScheduler() {
         try (DialogEngine engine = DialogEngine.builder().knowledgeBase(TestKnowledgeBases.tiny())
-                .primaryClassifier(new StuckModel()).secondaryClassifier(KeywordClassifier.forTinyKb())
+                .primaryClassifier(new StuckModel(release)).secondaryClassifier(KeywordClassifier.forTinyKb())
                 .scheduler(hostScheduler).classifierDeadline(Duration.ofMillis(50)).build()) {
             Reply reply = engine.chat(ChatRequest.of("u", "s", "年假有几天"));
             assertThat(reply.source()).isEqualTo(Source.RULES);
