@@ -46,10 +46,10 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ContextBenchmark {
 
     @Param({"examples/hr-demo-kb"})
-    public String kb;
+    public String kb = "examples/hr-demo-kb"; // JMH sets every @Param before @Setup; the default keeps the field non-null
 
     @Param({"FAST", "OFF"})
-    public ContextReading reading;
+    public ContextReading reading = ContextReading.FAST;
 
     /** Topic question, follow-up: the four kinds of issue 11. */
     private static final List<String[]> DIALOGS = List.of(

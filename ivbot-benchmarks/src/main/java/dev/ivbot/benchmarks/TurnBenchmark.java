@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TurnBenchmark {
 
     @Param({"examples/hr-demo-kb"})
-    public String kb;
+    public String kb = "examples/hr-demo-kb"; // JMH sets every @Param before @Setup; the default keeps the field non-null
 
     @Param({"true", "false"})
     public boolean cache;

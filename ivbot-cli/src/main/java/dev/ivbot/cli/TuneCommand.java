@@ -107,6 +107,9 @@ final class TuneCommand implements Callable<Integer> {
                     }
                 }
             }
+            if (best == null) {
+                throw new IllegalStateException("the threshold grid is empty");
+            }
             if (curve) {
                 for (Point p : points) {
                     out.printf(Locale.ROOT, "  threshold=%.3f margin=%.3f in_scope_accuracy=%.4f oos_recall=%s overall=%.4f%n",

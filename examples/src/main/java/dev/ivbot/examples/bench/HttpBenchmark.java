@@ -149,7 +149,7 @@ public final class HttpBenchmark {
                     Duration.ofMillis((long) (Math.max(2, seconds / 3) * 1000)), Duration.ofMillis((long) (seconds * 1000)),
                     Boolean.parseBoolean(given.getOrDefault("--uncached", "false")));
         } catch (IllegalArgumentException e) {
-            fail(e.getMessage());
+            fail(String.valueOf(e.getMessage()));
             return;
         }
         Result result = run(options, System.out);

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 
 /**
  * BANKING77 (Casanueva et al. 2020): a folder with {@code train.csv} and {@code test.csv}, rows
@@ -91,7 +92,7 @@ final class Banking77Format implements DatasetFormat {
     }
 
     /** Splits one CSV record; null if a quoted field is still open. */
-    private static List<String> parse(String line) {
+    private static @Nullable List<String> parse(String line) {
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         boolean quoted = false;

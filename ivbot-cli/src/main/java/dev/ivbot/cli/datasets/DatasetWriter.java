@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a {@link Dataset} as a knowledge base (its train split: one intent per label, the
@@ -31,7 +32,7 @@ public final class DatasetWriter {
 
     /** What was written. */
     public record Summary(int intents, int trainExamples, int validationLines, int testLines, Path kb, Path test,
-            Path dev) {}
+            @Nullable Path dev) {}
 
     public static Summary write(Dataset dataset, Path out) throws IOException {
         Map<String, String> ids = intentIds(dataset.train().keySet());
