@@ -29,6 +29,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +59,25 @@ final class UserGuideSnippets {
             return next;
         }
         // end::build-engine[]
+    }
+
+    static Reply hostPools(KnowledgeBase kb) {
+        // tag::host-pools[]
+        ExecutorService classifierCalls = Executors.newFixedThreadPool(32);
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1);
+        timers.setRemoveOnCancelPolicy(true);                       // answered turns cancel their deadline timer
+        try (DialogEngine engine = DialogEngine.builder()
+                .knowledgeBase(kb)
+                .primaryClassifier(RuleClassifier.factory())
+                .executor(classifierCalls)
+                .scheduler(timers)
+                .build()) {
+            return engine.chat(ChatRequest.of("candidate-42", "session-1", "年假有几天？"));
+        } finally {
+            classifierCalls.shutdown();
+            timers.shutdown();
+        }
+        // end::host-pools[]
     }
 
     static DialogEngine withTheModel(KnowledgeBase kb) {

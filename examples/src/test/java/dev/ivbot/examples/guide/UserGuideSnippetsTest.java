@@ -46,6 +46,12 @@ class UserGuideSnippetsTest {
     }
 
     @Test
+    void theHostPoolsSnippetAnswersOnTheHostsPools() {
+        Reply reply = UserGuideSnippets.hostPools(KnowledgeBase.load(DEMO_KB));
+        assertThat(reply.intent()).isEqualTo("leave_policy");
+    }
+
+    @Test
     void theKbExamplesOfTheGuideLoadAndAnswer() throws IOException {
         Map<String, String> documents = new LinkedHashMap<>();
         for (String block : blocks("yaml")) {
