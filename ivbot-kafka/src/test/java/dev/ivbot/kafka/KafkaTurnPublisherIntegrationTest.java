@@ -1,6 +1,7 @@
 package dev.ivbot.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,6 +40,11 @@ import org.junit.jupiter.api.Test;
 
 /** Engine -> publisher -> a real KRaft broker started by the test -> a consumer. */
 class KafkaTurnPublisherIntegrationTest {
+
+    /** How long to wait for a counter another thread moves (the publisher's stats, the acknowledgements). */
+    private static final Duration AWAIT = Duration.ofSeconds(60);
+    private static final Duration POLL = Duration.ofMillis(5);
+
     private static final byte[] SECRET = "a test secret of 32 bytes length".getBytes(StandardCharsets.UTF_8);
     private static final String[] QUESTIONS = {"年假有几天", "病假怎么请", "面试有几轮", "工资多少", "今天天气怎么样",
             "how many interview rounds"};
@@ -155,7 +160,8 @@ class KafkaTurnPublisherIntegrationTest {
                 }
                 pool.shutdown();
                 // the engine's close waits only a second for its listeners: on a loaded machine, wait here
-                awaitCondition(() -> publisher.stats().accepted() == (long) sessions * turnsEach, "all turns heard");
+                await("all turns heard").atMost(AWAIT).pollInterval(POLL)
+                        .until(() -> publisher.stats().accepted() == (long) sessions * turnsEach);
             }
             publisher.close();
             stats = publisher.stats();
@@ -219,21 +225,25 @@ class KafkaTurnPublisherIntegrationTest {
                     thread.start();
                     clients.add(thread);
                 }
-                awaitCondition(() -> ackCount.get() >= 1_000, "1000 acknowledged before the stop");
+                await("1000 acknowledged before the stop").atMost(AWAIT).pollInterval(POLL)
+                        .until(() -> ackCount.get() >= 1_000);
                 broker.stopServer();
                 ackedBeforeStop = Set.copyOf(acknowledged);
                 long answeredAtStop = replies.get();
                 // turns go on while the broker is down: the buffer fills, then drops are counted
-                awaitCondition(() -> publisher.stats().dropped() > 0, "drops while the broker is down");
+                await("drops while the broker is down").atMost(AWAIT).pollInterval(POLL)
+                        .until(() -> publisher.stats().dropped() > 0);
                 assertThat(replies.get()).isGreaterThan(answeredAtStop);
                 broker.startServer();
                 long ackedAtRestart = ackCount.get();
-                awaitCondition(() -> ackCount.get() >= ackedAtRestart + 4_000, "publishing resumes by itself");
+                await("publishing resumes by itself").atMost(AWAIT).pollInterval(POLL)
+                        .until(() -> ackCount.get() >= ackedAtRestart + 4_000);
                 running.set(false);
                 for (Thread t : clients) {
                     t.join();
                 }
-                awaitCondition(() -> publisher.stats().accepted() == replies.get(), "all turns heard");
+                await("all turns heard").atMost(AWAIT).pollInterval(POLL)
+                        .until(() -> publisher.stats().accepted() == replies.get());
             }
             publisher.close();
             stats = publisher.stats();
@@ -256,17 +266,6 @@ class KafkaTurnPublisherIntegrationTest {
                 .isEqualTo(replies.get() - stats.lost());
         System.out.printf("restart: %d turns, %d acknowledged, %d dropped, %d failed%n", replies.get(),
                 stats.acknowledged(), stats.dropped(), stats.failed());
-    }
-
-    /** Polls a condition that no callback signals (a counter of another thread), up to 60 s. */
-    private static void awaitCondition(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(5);
-        }
     }
 
     static List<ConsumerRecord<String, byte[]>> readAll(String topic) {

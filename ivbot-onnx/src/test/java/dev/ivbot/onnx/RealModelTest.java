@@ -1,6 +1,7 @@
 package dev.ivbot.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ivbot.ChatRequest;
 import dev.ivbot.DialogEngine;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -169,21 +171,21 @@ class RealModelTest {
                 threads.add(thread);
                 thread.start();
             }
-            waitForReplies(replies, 50);
+            waitForReplies(replies, 50, failures);
             versionsSeen.add(classifier.servingVersion());
             copy(repo.resolve("intent/1"), repo.resolve("intent/2"));
             assertThat(classifier.reload().type()).isEqualTo(ModelEvent.Type.LOADED);
             versionsSeen.add(classifier.servingVersion());
-            waitForReplies(replies, replies.get() + 50);
+            waitForReplies(replies, replies.get() + 50, failures);
             copy(repo.resolve("intent/1"), repo.resolve("intent/3"));
             assertThat(classifier.reload().type()).isEqualTo(ModelEvent.Type.LOADED);
-            waitForReplies(replies, replies.get() + 50);
+            waitForReplies(replies, replies.get() + 50, failures);
             ModelEvent back = classifier.rollback();
             assertThat(back.type()).isEqualTo(ModelEvent.Type.ROLLED_BACK);
             assertThat(back.version()).isEqualTo("2");
             // the rolled-back version is not picked up again
             assertThat(classifier.reload().type()).isEqualTo(ModelEvent.Type.UNCHANGED);
-            waitForReplies(replies, replies.get() + 50);
+            waitForReplies(replies, replies.get() + 50, failures);
             stop.set(true);
             for (Thread thread : threads) {
                 thread.join();
@@ -258,11 +260,11 @@ class RealModelTest {
         }
     }
 
-    private static void waitForReplies(AtomicInteger replies, int atLeast) throws InterruptedException {
-        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (replies.get() < atLeast && System.nanoTime() < until) {
-            Thread.sleep(10);
-        }
+    /** Until the serving threads have had {@code atLeast} replies; a failed turn ends the wait at once. */
+    private static void waitForReplies(AtomicInteger replies, int atLeast, Collection<Throwable> failures) {
+        await(atLeast + " replies").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                .failFast("a turn failed", () -> assertThat(failures).isEmpty())
+                .until(replies::get, n -> n >= atLeast);
     }
 
     static void copy(Path from, Path to) throws IOException {

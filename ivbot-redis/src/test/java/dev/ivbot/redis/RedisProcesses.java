@@ -1,5 +1,7 @@
 package dev.ivbot.redis;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,7 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.Callable;
 
 /**
  * Real Redis processes on loopback ports for integration tests: Debian's {@code redis-server} when
@@ -318,20 +320,12 @@ final class RedisProcesses implements AutoCloseable {
         }
     }
 
-    /** Polls {@code condition} until it holds or the deadline passes (then fails with {@code what}). */
-    static void awaitCondition(Duration timeout, BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
+    /**
+     * Awaits {@code condition} (a reply of a server, a figure of the store) until it holds, or fails
+     * with {@code what} after {@code timeout}.
+     */
+    static void awaitCondition(Duration timeout, Callable<Boolean> condition, String what) {
+        await(what).atMost(timeout).pollInterval(Duration.ofMillis(20)).until(condition);
     }
 
     Path dir() {

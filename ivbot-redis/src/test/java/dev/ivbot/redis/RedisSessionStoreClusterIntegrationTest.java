@@ -46,6 +46,8 @@ class RedisSessionStoreClusterIntegrationTest {
             frozenAt[0] = System.nanoTime();
             return () -> {
                 awaitTakeOver(heirs);
+                // the freeze lasts as long as asked, however soon the heir took over: this sleep is the
+                // freeze under test, there is no signal to await
                 long left = freeze.toMillis() - (System.nanoTime() - frozenAt[0]) / 1_000_000;
                 Thread.sleep(Math.max(0, left));
                 victim.thaw();

@@ -77,7 +77,8 @@ class RedisSessionStoreSentinelIntegrationTest {
                     cut.apply(master, proxy);
                     long cutAt = System.nanoTime();
                     return () -> {
-                        // the partition lasts as long as asked, however soon the store moved on
+                        // the partition lasts as long as asked, however soon the store moved on: this sleep
+                        // is the partition under test, there is no signal to await
                         long left = length.toMillis() - (System.nanoTime() - cutAt) / 1_000_000;
                         Thread.sleep(Math.max(0, left));
                         heal.apply(master, proxy);

@@ -1,11 +1,13 @@
 package dev.ivbot.examples.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -326,12 +328,10 @@ class ChatApiTest {
                 .contains("ivbot_failure_rate")
                 .contains("ivbot_failure_alarm")
                 .contains("ivbot_model_info{app=\"ivbot-examples\",classifier=\"rules\"");
-        // the latency timer is fed off the reply's path; give the listener thread a moment
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (metric(http.get("/metrics").body(), "ivbot_turn_latency_seconds_count", "app=") < 3
-                && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        // the latency timer is fed off the reply's path: await the listener thread's count in the scrape
+        await("the three turns timed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> metric(http.get("/metrics").body(), "ivbot_turn_latency_seconds_count", "app="),
+                        n -> n >= 3);
         String later = http.get("/metrics").body();
         assertThat(metric(later, "ivbot_turn_latency_seconds_count", "app=")).isGreaterThanOrEqualTo(3);
         assertThat(later).contains("ivbot_turn_latency_seconds{app=\"ivbot-examples\",quantile=\"0.99\"}");

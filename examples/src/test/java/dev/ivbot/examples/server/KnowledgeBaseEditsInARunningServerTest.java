@@ -1,6 +1,7 @@
 package dev.ivbot.examples.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
@@ -94,8 +95,8 @@ class KnowledgeBaseEditsInARunningServerTest {
             String oldAnswer = answerTo(http, "年假有几天");
             Instant t0 = Instant.now();
             edits.replace("intents/leave_and_time.yaml", oldAnswer, oldAnswer + "（以劳动合同为准）");
-            TestHttp.awaitUntil(Duration.ofSeconds(5), () -> answerTo(http, "年假有几天").endsWith("（以劳动合同为准）"),
-                    "the edited answer");
+            await("the edited answer").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> answerTo(http, "年假有几天").endsWith("（以劳动合同为准）"));
             Duration answerVisible = Duration.between(t0, Instant.now());
             assertThat(health(http).at("/classifier/training").asBoolean()).isFalse();
             assertThat(health(http).at("/classifier/version").asText()).isEqualTo("intent/1");
@@ -103,8 +104,8 @@ class KnowledgeBaseEditsInARunningServerTest {
             // 2. an example edit trains version 2 in the background and swaps it in
             Instant t1 = Instant.now();
             edits.addExample("leave_policy", "zh", "年休假到底能休几天");
-            TestHttp.awaitUntil(Duration.ofSeconds(90), () -> health(http).at("/classifier/version").asText().equals("intent/2"),
-                    "version 2 serving");
+            await("version 2 serving").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> health(http).at("/classifier/version").asText().equals("intent/2"));
             Duration retrained = Duration.between(t1, Instant.now());
             String kbFingerprint = health(http).at("/kb/fingerprint").asText();
             assertThat(health(http).at("/classifier/trainedOnKbFingerprint").asText()).isEqualTo(kbFingerprint);
@@ -113,8 +114,8 @@ class KnowledgeBaseEditsInARunningServerTest {
             edits.swapIds("salary_structure", "payday").swapIds("social_insurance", "allowances")
                     .swapIds("offer_details", "offer_decision").swapIds("onboarding_documents", "start_date")
                     .swapIds("interview_process", "interview_result");
-            TestHttp.awaitUntil(Duration.ofSeconds(90), () -> !health(http).at("/classifier/lastRefusal").isNull(),
-                    "the gate's refusal");
+            await("the gate's refusal").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> !health(http).at("/classifier/lastRefusal").isNull());
             JsonNode refusedHealth = health(http);
             assertThat(refusedHealth.at("/classifier/lastRefusal").asText()).contains("version 3").contains("gate: macro-F1");
             assertThat(refusedHealth.at("/classifier/version").asText()).isEqualTo("intent/2");
@@ -123,8 +124,8 @@ class KnowledgeBaseEditsInARunningServerTest {
             // 4. a broken file changes nothing; the reason names the file and line
             String fingerprintBefore = health(http).at("/kb/fingerprint").asText();
             edits.overwrite("intents/chitchat.yaml", "intents:\n  - id: [broken\n");
-            TestHttp.awaitUntil(Duration.ofSeconds(5), () -> !health(http).at("/kb/lastRefusedReload").isNull(),
-                    "the refused reload");
+            await("the refused reload").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> !health(http).at("/kb/lastRefusedReload").isNull());
             JsonNode brokenHealth = health(http);
             assertThat(brokenHealth.at("/kb/lastRefusedReload/reason").asText()).contains("chitchat.yaml:");
             assertThat(brokenHealth.at("/kb/fingerprint").asText()).isEqualTo(fingerprintBefore);

@@ -1,6 +1,7 @@
 package dev.ivbot.examples.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
@@ -53,9 +54,9 @@ class ModelApiTest {
             Path staging = models.resolve("intent/.staging");
             KbFolder.copy(models.resolve("intent/1"), staging); // a recursive copy, whatever the folder holds
             Files.move(staging, models.resolve("intent/2"), StandardCopyOption.ATOMIC_MOVE);
-            TestHttp.awaitUntil(Duration.ofSeconds(60),
-                    () -> http.get("/health").json().at("/classifier/version").asText().equals("intent/2"),
-                    "version 2 loaded by the repository watch");
+            await("version 2 loaded by the repository watch").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> http.get("/health").json().at("/classifier/version").asText().equals("intent/2"));
 
             TestHttp.Response back = http.send("POST", "/api/model/rollback", operator, "{}");
             assertThat(back.status()).as(back.body()).isEqualTo(200);
@@ -77,10 +78,11 @@ class ModelApiTest {
                         Map.of("sessionId", "s-" + u, "text", "年假有几天"));
                 assertThat(turn.status()).isEqualTo(200);
             }
-            TestHttp.awaitUntil(Duration.ofSeconds(10), () -> {
-                JsonNode v = http.send("GET", "/api/model", operator, null).json().get("versions");
-                return v.path("1").path("turns").asLong() + v.path("2").path("turns").asLong() >= 40;
-            }, "40 turns counted by version");
+            await("40 turns counted by version").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        JsonNode v = http.send("GET", "/api/model", operator, null).json().get("versions");
+                        return v.path("1").path("turns").asLong() + v.path("2").path("turns").asLong() >= 40;
+                    });
             status = http.send("GET", "/api/model", operator, null).json();
             assertThat(status.get("canary").asText()).isEqualTo("2");
             assertThat(status.get("canaryShare").asDouble()).isEqualTo(0.5);
@@ -116,9 +118,9 @@ class ModelApiTest {
             Path staging = models.resolve("intent/.staging");
             KbFolder.copy(models.resolve("intent/1"), staging);
             Files.move(staging, models.resolve("intent/2"), StandardCopyOption.ATOMIC_MOVE);
-            TestHttp.awaitUntil(Duration.ofSeconds(60),
-                    () -> "2".equals(http.send("GET", "/api/model", operator, null).json().path("canary").asText()),
-                    "version 2 started as a canary by the repository watch");
+            await("version 2 started as a canary by the repository watch").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> "2".equals(http.send("GET", "/api/model", operator, null).json().path("canary").asText()));
             JsonNode status = http.send("GET", "/api/model", operator, null).json();
             assertThat(status.get("serving").asText()).isEqualTo("1");
             assertThat(status.get("canaryShare").asDouble()).isEqualTo(0.5);
@@ -129,9 +131,9 @@ class ModelApiTest {
                         Map.of("sessionId", "s-" + u, "text", "年假有几天"));
                 assertThat(turn.status()).isEqualTo(200);
             }
-            TestHttp.awaitUntil(Duration.ofSeconds(10),
-                    () -> http.send("GET", "/api/model", operator, null).json().path("serving").asText().equals("2"),
-                    "the canary promoted by the policy");
+            await("the canary promoted by the policy").atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> http.send("GET", "/api/model", operator, null).json().path("serving").asText().equals("2"));
             status = http.send("GET", "/api/model", operator, null).json();
             assertThat(status.get("canary").isNull()).as(status.toString()).isTrue();
             assertThat(status.at("/versions/2/turns").asLong()).isGreaterThanOrEqualTo(5);

@@ -1,6 +1,7 @@
 package dev.ivbot.examples.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
@@ -44,7 +45,8 @@ class ReviewApiTest {
             assertThat(http.post("/api/chat", token("candidate-1", null), Map.of("sessionId", "c-" + (n++), "text", q))
                     .status()).isEqualTo(200);
         }
-        TestHttp.awaitUntil(Duration.ofSeconds(10), () -> server.reviewQueue().size() >= ASKED.size() / 3, "queued questions");
+        await("queued questions").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> server.reviewQueue().size() >= ASKED.size() / 3);
         return server;
     }
 
@@ -90,8 +92,8 @@ class ReviewApiTest {
             assertThat(Files.readString(kb.resolve("intents/reviewed.yaml"))).contains("- id: medical_exam", question);
 
             // the watcher reloads the KB, the lifecycle trains version 2 and swaps it in
-            TestHttp.awaitUntil(Duration.ofSeconds(180), () -> http.get("/health").json().at("/classifier/version").asText()
-                    .equals("intent/2"), "version 2 serving");
+            await("version 2 serving").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> http.get("/health").json().at("/classifier/version").asText().equals("intent/2"));
             JsonNode reply = http.post("/api/chat", candidate, Map.of("sessionId", "after", "text", question)).json();
             assertThat(reply.get("intent").asText()).as(reply.toString()).isEqualTo("medical_exam");
             assertThat(reply.get("text").asText()).isEqualTo(ANSWER);

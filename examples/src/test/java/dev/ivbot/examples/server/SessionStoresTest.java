@@ -1,6 +1,7 @@
 package dev.ivbot.examples.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ivbot.internal.InMemorySessionStore;
@@ -74,7 +75,7 @@ class SessionStoresTest {
                 "--save", "", "--appendonly", "no", "--dir", dir.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
         try {
-            awaitListening(port, Duration.ofSeconds(10));
+            awaitListening(redis, port, Duration.ofSeconds(30));
             try (SessionStore store = SessionStores.create(redisSettings("redis://127.0.0.1:" + port))) {
                 assertThat(store).isInstanceOf(RedisSessionStore.class);
                 RedisSessionStore redisStore = (RedisSessionStore) store;
@@ -117,16 +118,15 @@ class SessionStoresTest {
         }
     }
 
-    private static void awaitListening(int port, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("redis-server did not listen on " + port + " within " + timeout);
+    private static void awaitListening(Process redis, int port, Duration timeout) {
+        await("redis-server to listen on " + port).atMost(timeout).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .failFast("redis-server exited", () -> !redis.isAlive())
+                .until(() -> {
+                    try (Socket s = new Socket()) {
+                        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+                        return true;
+                    }
+                });
     }
 }

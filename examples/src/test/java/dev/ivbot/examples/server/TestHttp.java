@@ -63,16 +63,4 @@ final class TestHttp {
     Response get(String path) {
         return send("GET", path, null, null);
     }
-
-    /** Waits for a condition the server reaches by itself (a file watcher, a training thread). */
-    static void awaitUntil(Duration limit, java.util.function.BooleanSupplier condition, String what)
-            throws InterruptedException {
-        long until = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > until) {
-                throw new AssertionError("no " + what + " within " + limit);
-            }
-            Thread.sleep(50); // polling the server as an operator's script would
-        }
-    }
 }
