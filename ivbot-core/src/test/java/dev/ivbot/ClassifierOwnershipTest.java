@@ -2,6 +2,7 @@ package dev.ivbot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.kb.KnowledgeBaseException;
@@ -204,9 +205,8 @@ class ClassifierOwnershipTest {
                 })
                 .build()) {
             CompletableFuture<Reply> inFlight = engine.chatAsync(ChatRequest.of("u", "s", "年假有几天"));
-            while (built.get(0).pending.isEmpty()) {
-                Thread.onSpinWait();
-            }
+            await("the first turn reaches the held model").atMost(java.time.Duration.ofSeconds(30))
+                    .pollInterval(java.time.Duration.ofMillis(1)).until(() -> !built.get(0).pending.isEmpty());
             engine.reloadKnowledgeBase(EDITED);
             assertThat(built.get(0).closes.get()).as("a turn still uses it").isZero();
             built.get(0).pending.get(0).complete(ranked());
