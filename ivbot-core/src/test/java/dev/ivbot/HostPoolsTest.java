@@ -2,6 +2,7 @@ package dev.ivbot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ivbot.internal.runtime.DaemonThreads;
 import dev.ivbot.spi.Classification;
 import dev.ivbot.spi.ClassifierInput;
 import dev.ivbot.spi.IntentClassifier;
@@ -18,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 /** A host's own executor and scheduler: the engine uses them and, not having created them, never shuts them down. */
 class HostPoolsTest {
 
-    private final ExecutorService hostExecutor = Executors.newFixedThreadPool(2, named("host-worker-"));
-    private final ScheduledThreadPoolExecutor hostScheduler = new ScheduledThreadPoolExecutor(1, named("host-timer-"));
+    private final ExecutorService hostExecutor = Executors.newFixedThreadPool(2, DaemonThreads.numbered("host-worker-"));
+    private final ScheduledThreadPoolExecutor hostScheduler = new ScheduledThreadPoolExecutor(1, DaemonThreads.numbered("host-timer-"));
     private final CountDownLatch release = new CountDownLatch(1);
 
     @AfterEach
@@ -37,15 +37,6 @@ class HostPoolsTest {
         hostScheduler.shutdownNow();
         assertThat(hostExecutor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         assertThat(hostScheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    }
-
-    private static java.util.concurrent.ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** A blocking classifier (the default {@code isNonBlocking() == false}) that notes the thread it runs on. */
