@@ -15,6 +15,7 @@ import dev.ivbot.onnx.internal.Resources;
 import dev.ivbot.onnx.internal.Scoring;
 import dev.ivbot.onnx.internal.TextFeatures;
 import dev.ivbot.spi.Classification;
+import dev.ivbot.internal.runtime.DaemonThreads;
 import dev.ivbot.internal.text.TextNormalizer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,6 +35,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -106,6 +112,8 @@ public final class ModelTrainer {
     private final long seed;
     private final int augmentPerExample;
     private final int intraOpThreads;
+    /** Head fits run side by side on this many threads (the builder's {@code intraOpThreads}). */
+    private final int fitThreads;
     private final List<LabeledText> devSet;
     private final LinearHead.Options headOptions;
     private final boolean scheduleSet;
@@ -123,6 +131,7 @@ public final class ModelTrainer {
         this.seed = b.seed;
         this.augmentPerExample = b.augmentPerExample;
         this.intraOpThreads = b.intraOpThreads;
+        this.fitThreads = b.intraOpThreads;
         this.devSet = List.copyOf(b.devSet);
         this.headOptions = new LinearHead.Options(b.epochs, 32, b.learningRate, b.weightDecay, 1.0, 1.0, b.seed);
         this.scheduleSet = b.scheduleSet;
@@ -315,26 +324,37 @@ public final class ModelTrainer {
         // calibration data: every own example scored by a head that did not train on it (out of fold),
         // plus the external dev lines scored by the last fold's head
         long headStart = System.nanoTime();
-        List<Example> scored = new ArrayList<>();
-        List<double[]> scoredHead = new ArrayList<>();
-        List<double[]> scoredSim = new ArrayList<>();
-        HeadBundle full = null;
-        for (int f = 0; f < Math.max(folds, 1); f++) {
+        int rounds = Math.max(folds, 1);
+        List<List<Example>> trainSets = new ArrayList<>();
+        List<List<Example>> heldSets = new ArrayList<>();
+        for (int f = 0; f < rounds; f++) {
             List<Example> trainF = new ArrayList<>();
             List<Example> heldF = new ArrayList<>();
             for (int i = 0; i < own.size(); i++) {
                 (folds > 0 && fold[i] == f ? heldF : trainF).add(own.get(i));
             }
             trainF.addAll(extra);
-            checkNotCancelled();
-            HeadBundle head = fit(withVariants(trainF, variants), classes, cache).withAnchors(anchors(trainF, oos, cache), 1);
-            if (folds == 0) {
-                full = head;
-            }
-            if (f == Math.max(folds, 1) - 1) {
+            if (f == rounds - 1) {
                 heldF.addAll(external);
             }
-            for (Example e : heldF) {
+            trainSets.add(trainF);
+            heldSets.add(heldF);
+        }
+        // the fold heads and the final head are independent fits: they run side by side, one per core
+        List<Callable<HeadBundle>> fits = new ArrayList<>();
+        for (List<Example> trainF : trainSets) {
+            fits.add(() -> fit(withVariants(trainF, variants), classes, cache).withAnchors(anchors(trainF, oos, cache), 1));
+        }
+        if (folds > 0) {
+            fits.add(() -> fit(finalTrain, classes, cache).withAnchors(anchors(everything, oos, cache), 1));
+        }
+        List<HeadBundle> heads = fitAll(fits);
+        List<Example> scored = new ArrayList<>();
+        List<double[]> scoredHead = new ArrayList<>();
+        List<double[]> scoredSim = new ArrayList<>();
+        for (int f = 0; f < rounds; f++) {
+            HeadBundle head = heads.get(f);
+            for (Example e : heldSets.get(f)) {
                 float[] embedding = embedded(cache, e.text);
                 scored.add(e);
                 scoredHead.add(head.headLogits(embedding, e.text));
@@ -348,8 +368,7 @@ public final class ModelTrainer {
                 language.code(), scored.size(), best.accuracy(), best.oosRecall(), best.falseFallback(),
                 best.macroF1(), cal.temperature(), cal.oosBias(), cal.anchorWeight());
 
-        HeadBundle bundle = full != null ? full
-                : fit(finalTrain, classes, cache).withAnchors(anchors(everything, oos, cache), 1);
+        HeadBundle bundle = heads.get(heads.size() - 1);
         bundle = bundle.withCalibration(cal.temperature(), cal.oosBias()).withAnchors(bundle.anchors(),
                 cal.anchorWeight());
         double headSeconds = (System.nanoTime() - headStart) / 1e9;
@@ -451,6 +470,42 @@ public final class ModelTrainer {
         return fold;
     }
 
+    /**
+     * Runs the fits on up to {@link #fitThreads} threads of a pool this call creates and shuts down;
+     * the results come back in the order of {@code fits}, so the outcome does not depend on the
+     * scheduling. An interrupt of the calling thread cancels every fit.
+     */
+    private List<HeadBundle> fitAll(List<Callable<HeadBundle>> fits) {
+        checkNotCancelled();
+        int threads = Math.max(1, Math.min(fitThreads, fits.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, DaemonThreads.numbered("ivbot-head-fit-"));
+        try {
+            List<Future<HeadBundle>> futures = new ArrayList<>();
+            for (Callable<HeadBundle> fit : fits) {
+                futures.add(pool.submit(fit));
+            }
+            List<HeadBundle> out = new ArrayList<>();
+            for (Future<HeadBundle> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrainingCancelledException();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("a head fit failed: " + cause, cause);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private List<String> variantsOf(Example e, Augmenter augmenter, int oos, Random random) {
         return augmentPerExample == 0 || e.label == oos ? List.of()
                 : augmenter.variants(e.text, e.label, augmentPerExample, random);
@@ -516,6 +571,9 @@ public final class ModelTrainer {
             }
         }
         List<String> todo = new ArrayList<>(pending);
+        // a batch is padded to its longest text: batching similar lengths saves most of the padding
+        // (answer sentences are several times longer than questions)
+        todo.sort(java.util.Comparator.comparingInt(String::length));
         for (int i = 0; i < todo.size(); i += 32) {
             checkNotCancelled();
             List<String> batch = todo.subList(i, Math.min(todo.size(), i + 32));
@@ -670,6 +728,10 @@ public final class ModelTrainer {
             return this;
         }
 
+        /**
+         * Threads for the encoder's operators and for the head fits, which run side by side (the
+         * cross-validation folds and the final head); default the number of processors.
+         */
         public Builder intraOpThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("intraOpThreads must be at least 1, was " + threads);

@@ -3,7 +3,6 @@ package dev.ivbot.onnx.internal;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -94,6 +93,14 @@ public final class LinearHead {
         return z;
     }
 
+    /**
+     * Trains a head. The arithmetic is float throughout with the class index innermost, so that the
+     * JIT turns the per-feature updates into SIMD instructions (training is most of a KB edit's
+     * latency on 2 cores). Deterministic for {@code o.seed()}.
+     *
+     * @throws java.util.concurrent.CancellationException if the calling thread is interrupted
+     *     (checked once an epoch: a closing lifecycle or a cancelled fold stops within one pass)
+     */
     public static LinearHead train(List<float[]> embeddings, List<TextFeatures.Sparse> features, int[] labels,
             int classes, int sparseSize, Options o) {
         int n = labels.length;
@@ -107,9 +114,12 @@ public final class LinearHead {
         float[] vb = new float[classes];
         float[] gw = new float[w.length];
         float[] gb = new float[classes];
+        float[] p = new float[classes];
         boolean[] touched = new boolean[sparseSize];
-        List<Integer> touchedList = new ArrayList<>();
-        LinearHead head = new LinearHead(classes, dense, sparseSize, w, b, (float) o.denseScale(), (float) o.sparseScale());
+        int[] touchedList = new int[sparseSize];
+        int touchedCount = 0;
+        float denseScale = (float) o.denseScale();
+        float sparseScale = (float) o.sparseScale();
         Random random = new Random(o.seed());
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
@@ -120,6 +130,9 @@ public final class LinearHead {
         double eps = 1e-8;
         int t = 0;
         for (int epoch = 0; epoch < o.epochs(); epoch++) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new java.util.concurrent.CancellationException("training interrupted");
+            }
             for (int i = n - 1; i > 0; i--) {
                 int j = random.nextInt(i + 1);
                 int tmp = order[i];
@@ -130,39 +143,50 @@ public final class LinearHead {
                 int end = Math.min(n, start + o.batchSize());
                 Arrays.fill(gw, 0, dense * classes, 0f);
                 Arrays.fill(gb, 0f);
-                for (int f : touchedList) {
+                for (int k = 0; k < touchedCount; k++) {
+                    int f = touchedList[k];
                     touched[f] = false;
                     Arrays.fill(gw, (dense + f) * classes, (dense + f + 1) * classes, 0f);
                 }
-                touchedList.clear();
+                touchedCount = 0;
                 float inv = 1f / (end - start);
                 for (int k = start; k < end; k++) {
                     int i = order[k];
-                    double[] p = softmax(head.logits(embeddings.get(i), features.get(i)), 1.0);
-                    p[labels[i]] -= 1;
                     float[] e = embeddings.get(i);
+                    TextFeatures.Sparse s = features.get(i);
+                    int[] idx = s.index();
+                    float[] val = s.value();
+                    // forward: p = softmax(W x + b)
+                    System.arraycopy(b, 0, p, 0, classes);
+                    for (int f = 0; f < dense; f++) {
+                        float x = e[f] * denseScale;
+                        if (x != 0f) {
+                            axpy(p, w, f * classes, x, classes);
+                        }
+                    }
+                    for (int q = 0; q < idx.length; q++) {
+                        axpy(p, w, (dense + idx[q]) * classes, val[q] * sparseScale, classes);
+                    }
+                    softmaxInPlace(p);
+                    // backward: the gradient of the cross-entropy is p - onehot(label)
+                    p[labels[i]] -= 1f;
                     for (int c = 0; c < classes; c++) {
-                        gb[c] += (float) p[c] * inv;
+                        p[c] *= inv;
+                        gb[c] += p[c];
                     }
                     for (int f = 0; f < dense; f++) {
-                        float x = e[f] * head.denseScale * inv;
-                        int off = f * classes;
-                        for (int c = 0; c < classes; c++) {
-                            gw[off + c] += (float) p[c] * x;
+                        float x = e[f] * denseScale;
+                        if (x != 0f) {
+                            axpyInto(gw, f * classes, p, x, classes);
                         }
                     }
-                    TextFeatures.Sparse s = features.get(i);
-                    for (int q = 0; q < s.index().length; q++) {
-                        int f = s.index()[q];
+                    for (int q = 0; q < idx.length; q++) {
+                        int f = idx[q];
                         if (!touched[f]) {
                             touched[f] = true;
-                            touchedList.add(f);
+                            touchedList[touchedCount++] = f;
                         }
-                        float x = s.value()[q] * head.sparseScale * inv;
-                        int off = (dense + f) * classes;
-                        for (int c = 0; c < classes; c++) {
-                            gw[off + c] += (float) p[c] * x;
-                        }
+                        axpyInto(gw, (dense + f) * classes, p, val[q] * sparseScale, classes);
                     }
                 }
                 t++;
@@ -170,20 +194,58 @@ public final class LinearHead {
                 double decay = o.learningRate() * o.weightDecay();
                 adam(b, gb, mb, vb, 0, classes, lr, 0, beta1, beta2, eps);
                 adam(w, gw, mw, vw, 0, dense * classes, lr, decay, beta1, beta2, eps);
-                for (int f : touchedList) {
+                for (int k = 0; k < touchedCount; k++) {
+                    int f = touchedList[k];
                     adam(w, gw, mw, vw, (dense + f) * classes, (dense + f + 1) * classes, lr, decay, beta1, beta2, eps);
                 }
             }
         }
-        return head;
+        return new LinearHead(classes, dense, sparseSize, w, b, denseScale, sparseScale);
+    }
+
+    /** {@code z += x * w[off .. off + n)}: a loop the JIT vectorises. */
+    private static void axpy(float[] z, float[] w, int off, float x, int n) {
+        for (int c = 0; c < n; c++) {
+            z[c] += w[off + c] * x;
+        }
+    }
+
+    /** {@code g[off .. off + n) += x * p}: a loop the JIT vectorises. */
+    private static void axpyInto(float[] g, int off, float[] p, float x, int n) {
+        for (int c = 0; c < n; c++) {
+            g[off + c] += p[c] * x;
+        }
+    }
+
+    private static void softmaxInPlace(float[] z) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float v : z) {
+            max = Math.max(max, v);
+        }
+        float sum = 0;
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) Math.exp(z[i] - max);
+            sum += z[i];
+        }
+        for (int i = 0; i < z.length; i++) {
+            z[i] /= sum;
+        }
     }
 
     private static void adam(float[] p, float[] g, float[] m, float[] v, int from, int to, double lr, double decay,
             double beta1, double beta2, double eps) {
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float lrf = (float) lr;
+        float decayf = (float) decay;
+        float epsf = (float) eps;
         for (int i = from; i < to; i++) {
-            m[i] = (float) (beta1 * m[i] + (1 - beta1) * g[i]);
-            v[i] = (float) (beta2 * v[i] + (1 - beta2) * g[i] * g[i]);
-            p[i] -= (float) (lr * m[i] / (Math.sqrt(v[i]) + eps) + decay * p[i]);
+            float gi = g[i];
+            float mi = b1 * m[i] + (1 - b1) * gi;
+            float vi = b2 * v[i] + (1 - b2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] -= lrf * mi / ((float) Math.sqrt(vi) + epsf) + decayf * p[i];
         }
     }
 
