@@ -295,7 +295,10 @@ public final class ModelTrainer {
         }
         // a large enough external dev set calibrates alone: the KB keeps every example and one head is trained
         boolean externalDev = intentsHere > 0 && external.size() >= DEV_LINES_PER_INTENT * intentsHere;
-        int folds = externalDev ? 0 : own.size() > CV_LIMIT ? 1 : CV_FOLDS;
+        // cross-validation pays where a language has a few examples of its own; with none (an English
+        // KB's Chinese head, trained on borrowed examples) the folds would hold out only off-topic
+        // lines, so one held-out split calibrates at a third of the cost
+        int folds = externalDev ? 0 : own.size() > CV_LIMIT || intentsHere == 0 ? 1 : CV_FOLDS;
         int[] fold = assignFolds(own, classes.size(), folds, random);
 
         Augmenter augmenter = new Augmenter(kb);

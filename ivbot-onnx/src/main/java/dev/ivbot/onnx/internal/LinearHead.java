@@ -152,42 +152,8 @@ public final class LinearHead {
                 float inv = 1f / (end - start);
                 for (int k = start; k < end; k++) {
                     int i = order[k];
-                    float[] e = embeddings.get(i);
-                    TextFeatures.Sparse s = features.get(i);
-                    int[] idx = s.index();
-                    float[] val = s.value();
-                    // forward: p = softmax(W x + b)
-                    System.arraycopy(b, 0, p, 0, classes);
-                    for (int f = 0; f < dense; f++) {
-                        float x = e[f] * denseScale;
-                        if (x != 0f) {
-                            axpy(p, w, f * classes, x, classes);
-                        }
-                    }
-                    for (int q = 0; q < idx.length; q++) {
-                        axpy(p, w, (dense + idx[q]) * classes, val[q] * sparseScale, classes);
-                    }
-                    softmaxInPlace(p);
-                    // backward: the gradient of the cross-entropy is p - onehot(label)
-                    p[labels[i]] -= 1f;
-                    for (int c = 0; c < classes; c++) {
-                        p[c] *= inv;
-                        gb[c] += p[c];
-                    }
-                    for (int f = 0; f < dense; f++) {
-                        float x = e[f] * denseScale;
-                        if (x != 0f) {
-                            axpyInto(gw, f * classes, p, x, classes);
-                        }
-                    }
-                    for (int q = 0; q < idx.length; q++) {
-                        int f = idx[q];
-                        if (!touched[f]) {
-                            touched[f] = true;
-                            touchedList[touchedCount++] = f;
-                        }
-                        axpyInto(gw, (dense + f) * classes, p, val[q] * sparseScale, classes);
-                    }
+                    touchedCount = accumulate(embeddings.get(i), features.get(i), labels[i], inv, w, b, gw, gb, p,
+                            dense, classes, denseScale, sparseScale, touched, touchedList, touchedCount);
                 }
                 t++;
                 double lr = o.learningRate() * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
@@ -201,6 +167,52 @@ public final class LinearHead {
             }
         }
         return new LinearHead(classes, dense, sparseSize, w, b, denseScale, sparseScale);
+    }
+
+    /**
+     * Adds one example's share of the batch gradient to {@code gw}/{@code gb} and records the sparse
+     * columns it touches; returns the new count of touched columns. A method of its own so that the
+     * JIT compiles it whole (the hot loop of training) rather than only as an on-stack replacement.
+     */
+    private static int accumulate(float[] e, TextFeatures.Sparse s, int label, float inv, float[] w, float[] b,
+            float[] gw, float[] gb, float[] p, int dense, int classes, float denseScale, float sparseScale,
+            boolean[] touched, int[] touchedList, int touchedCount) {
+        int[] idx = s.index();
+        float[] val = s.value();
+        // forward: p = softmax(W x + b)
+        System.arraycopy(b, 0, p, 0, classes);
+        for (int f = 0; f < dense; f++) {
+            float x = e[f] * denseScale;
+            if (x != 0f) {
+                axpy(p, w, f * classes, x, classes);
+            }
+        }
+        for (int q = 0; q < idx.length; q++) {
+            axpy(p, w, (dense + idx[q]) * classes, val[q] * sparseScale, classes);
+        }
+        softmaxInPlace(p);
+        // backward: the gradient of the cross-entropy is p - onehot(label)
+        p[label] -= 1f;
+        for (int c = 0; c < classes; c++) {
+            p[c] *= inv;
+            gb[c] += p[c];
+        }
+        for (int f = 0; f < dense; f++) {
+            float x = e[f] * denseScale;
+            if (x != 0f) {
+                axpyInto(gw, f * classes, p, x, classes);
+            }
+        }
+        int count = touchedCount;
+        for (int q = 0; q < idx.length; q++) {
+            int f = idx[q];
+            if (!touched[f]) {
+                touched[f] = true;
+                touchedList[count++] = f;
+            }
+            axpyInto(gw, (dense + f) * classes, p, val[q] * sparseScale, classes);
+        }
+        return count;
     }
 
     /** {@code z += x * w[off .. off + n)}: a loop the JIT vectorises. */
