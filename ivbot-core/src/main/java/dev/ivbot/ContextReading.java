@@ -12,12 +12,16 @@ public enum ContextReading {
     OFF,
     /**
      * The fast classifier: the primary if it is non-blocking, else the secondary if it is (the
-     * rules of a hybrid setup); microseconds, no second model pass. None when neither is: then as {@link #OFF}.
+     * rules of a hybrid setup); microseconds, no second model pass. None when neither is: then as
+     * {@link #OFF}. For a host whose budget has no room for a second model pass; the rules read
+     * follow-ups poorly on a KB without rules blocks (docs/evaluation.md).
      */
     FAST,
     /**
      * The primary classifier, a model pass of its own for the turns that need it (a few
-     * milliseconds on a CPU), under the classifier deadline; better on KBs with few examples.
+     * milliseconds on a CPU), under the classifier deadline; the default. Chosen on
+     * eval/dialogs-dev.jsonl: better than {@link #FAST} on the demo KB and on 5-example KBs, even
+     * on 10-example KBs.
      */
     PRIMARY
 }

@@ -616,9 +616,9 @@ public final class DialogEngine implements AutoCloseable {
         }
         return read.handle((c, e) -> {
             if (e != null || c == null) {
-                // the context reading is an aid: without it the stand-alone verdict stands
+                // the context reading is an aid: without it the policy weighs the stand-alone verdict alone
                 LOG.debug("context reading by {} gave nothing: {}", reader.name(), e == null ? "deadline" : e.toString());
-                return alone;
+                return DialogPolicy.resolve(context, alone, null, turn.normalized);
             }
             Decision inContext = DialogPolicy.standalone(turn.rt.knowledgeBase, c, Source.CONTEXT, alone.degraded(),
                     turn.language);
@@ -932,7 +932,7 @@ public final class DialogEngine implements AutoCloseable {
         private Duration failureWindow = DEFAULT_FAILURE_WINDOW;
         private long failureMinimumTurns = 20;
         private FailureAlarmListener alarmListener = (raised, rate, turns) -> { };
-        private ContextReading contextReading = ContextReading.FAST;
+        private ContextReading contextReading = ContextReading.PRIMARY;
         private @Nullable ExecutorService executor;
         private @Nullable ScheduledExecutorService scheduler;
         /** The single-valued setters called so far, by name. */
@@ -1073,7 +1073,8 @@ public final class DialogEngine implements AutoCloseable {
 
         /**
          * Which classifier reads a follow-up together with the question that set the topic; default
-         * {@link ContextReading#FAST} (microseconds, no second model pass).
+         * {@link ContextReading#PRIMARY} (the model, one more pass for the turns that need it; with a
+         * rules-only engine the same as {@link ContextReading#FAST}).
          */
         public Builder contextReading(ContextReading contextReading) {
             once("contextReading");

@@ -33,13 +33,13 @@ final class EngineOptions implements AutoCloseable {
     Path modelRepository;
 
     @Option(names = "--context", paramLabel = "off|fast|primary",
-            description = "Which classifier reads a follow-up with the topic's question (default: fast, the rules; "
-                    + "primary: the model, one more pass for such turns; off: bare slot follow-ups only).")
+            description = "Which classifier reads a follow-up with the topic's question (default: primary, the model, "
+                    + "one more pass for such turns; fast: the rules, microseconds; off: bare slot follow-ups only).")
     String context;
 
     dev.ivbot.ContextReading contextReading() {
         if (context == null) {
-            return dev.ivbot.ContextReading.FAST;
+            return dev.ivbot.ContextReading.PRIMARY;
         }
         try {
             return dev.ivbot.ContextReading.valueOf(context.toUpperCase(Locale.ROOT));

@@ -73,9 +73,19 @@ class DialogPolicyTableTest {
                         "salary:0.5 interview_process:0.45", "leave_policy:0.98", LEAVE, Source.CONTEXT),
                 Arguments.of("no topic yet: the stand-alone verdict", Context.NONE, "这个怎么申请",
                         "salary:0.7", null, SALARY, Source.RULES),
-                Arguments.of("no context reading taken: the stand-alone verdict", ON_LEAVE, "这个怎么申请",
-                        "salary:0.7", null, SALARY, Source.RULES),
-                Arguments.of("low confidence everywhere: fallback", ON_LEAVE, "嗯嗯",
+                Arguments.of("no context reading (it failed), no pronoun: the stand-alone verdict", ON_LEAVE,
+                        "怎么申请", "salary:0.7", null, SALARY, Source.RULES),
+                Arguments.of("no context reading (it failed), a pronoun, unsure alone: stays", ON_LEAVE,
+                        "这个怎么申请", "salary:0.7", null, LEAVE, Source.CONTEXT),
+                Arguments.of("a pronoun, unsure alone, a reader of few examples reads the pair as another intent:"
+                        + " stays", ON_LEAVE, "这个怎么申请", "salary:0.7", "salary:0.6", LEAVE, Source.CONTEXT),
+                Arguments.of("a pronoun, unsure alone and unsure in context: stays", ON_LEAVE, "那这个谁出钱",
+                        "salary:0.3", "salary:0.3", LEAVE, Source.CONTEXT),
+                Arguments.of("a pronoun, sure alone of another intent, not the topic in context: switches", ON_LEAVE,
+                        "那它的面试有几轮", "interview_process:0.95", "interview_process:0.9", INTERVIEW, Source.RULES),
+                Arguments.of("a pronoun, out of scope alone, not the topic in context: fallback", ON_LEAVE,
+                        "will it rain tomorrow", "", "salary:0.6", null, Source.FALLBACK),
+                Arguments.of("low confidence everywhere, no pronoun: fallback", ON_LEAVE, "嗯嗯",
                         "salary:0.2", "salary:0.3", null, Source.FALLBACK));
     }
 
