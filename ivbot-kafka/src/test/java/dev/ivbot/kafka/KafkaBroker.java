@@ -30,7 +30,7 @@ import org.apache.kafka.common.utils.Time;
  *
  * <p>Not thread-safe: one test drives it.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Properties props = new Properties();
@@ -77,17 +77,17 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** Formats storage under a new temporary folder and starts the broker. */
-    static KafkaBroker start() throws IOException {
+    public static KafkaBroker start() throws IOException {
         KafkaBroker broker = new KafkaBroker(Files.createTempDirectory("ivbot-kafka-"));
         broker.startServer();
         return broker;
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
-    void createTopic(String name, int partitions) throws Exception {
+    public void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
         }
