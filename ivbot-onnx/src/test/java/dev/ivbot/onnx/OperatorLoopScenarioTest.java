@@ -89,6 +89,21 @@ class OperatorLoopScenarioTest {
         return data.isEmpty() ? Double.NaN : (double) right / data.size();
     }
 
+    /**
+     * What users send: the missing intents' own KB examples (the KB no longer has them), then the
+     * dev questions of every other intent and out of scope.
+     */
+    static List<Labeled> traffic(KnowledgeBase full, List<String> missing, List<Labeled> dev) {
+        List<Labeled> traffic = new ArrayList<>();
+        for (String id : missing) {
+            Intent intent = full.intent(id).orElseThrow();
+            intent.examplesZh().forEach(t -> traffic.add(new Labeled(t, id)));
+            intent.examplesEn().forEach(t -> traffic.add(new Labeled(t, id)));
+        }
+        dev.stream().filter(l -> !missing.contains(l.intent())).forEach(traffic::add);
+        return traffic;
+    }
+
     @Test
     void missingIntentsAreMinedAcceptedAndLearned() throws Exception {
         KnowledgeBase full = KnowledgeBase.load(RealModelTest.KB_DIR);
@@ -97,13 +112,7 @@ class OperatorLoopScenarioTest {
         KnowledgeBase reduced = KnowledgeBase.load(folder.root());
 
         List<Labeled> dev = read("dev.jsonl");
-        List<Labeled> traffic = new ArrayList<>();
-        for (String id : REMOVED) {
-            Intent intent = full.intent(id).orElseThrow();
-            intent.examplesZh().forEach(t -> traffic.add(new Labeled(t, id)));
-            intent.examplesEn().forEach(t -> traffic.add(new Labeled(t, id)));
-        }
-        dev.stream().filter(l -> !REMOVED.contains(l.intent())).forEach(traffic::add);
+        List<Labeled> traffic = traffic(full, REMOVED, dev);
         List<Labeled> heldOutRemoved = dev.stream().filter(l -> REMOVED.contains(l.intent())).toList();
         List<Labeled> heldOutOthers = read("dialogs-dev.jsonl").stream()
                 .filter(l -> !REMOVED.contains(l.intent())).toList();
@@ -229,6 +238,78 @@ class OperatorLoopScenarioTest {
             assertThat(removedBefore).isZero();
             assertThat(removedAfter).isGreaterThanOrEqualTo(0.85);
             assertThat(othersAfter).isGreaterThanOrEqualTo(othersBefore - 0.01);
+        }
+    }
+
+    /** Three other intents than {@link #REMOVED}: the dev scenario that chooses the clustering thresholds. */
+    static final List<String> DEV_REMOVED = List.of("housing_support", "payday", "remote_work");
+
+    /**
+     * The clustering thresholds, chosen on a dev scenario: the same traffic and queue as
+     * {@link #missingIntentsAreMinedAcceptedAndLearned}, with {@link #DEV_REMOVED} missing instead
+     * of {@link #REMOVED}; per threshold and language, how many missing intents come out as one
+     * dominant cluster (purity >= 0.9 holding >= 80 % of the intent's queued questions). Prints
+     * figures, and fails if the defaults of {@link ReviewService}, chosen here, no longer give three
+     * dominant clusters per language; the scenario above reports.
+     */
+    @Test
+    void thresholdsOnADevScenario() throws Exception {
+        KnowledgeBase full = KnowledgeBase.load(RealModelTest.KB_DIR);
+        KbFolder folder = KbFolder.copy(RealModelTest.KB_DIR, scratch.resolve("kb"));
+        DEV_REMOVED.forEach(folder::removeIntent);
+        KnowledgeBase reduced = KnowledgeBase.load(folder.root());
+        List<Labeled> traffic = traffic(full, DEV_REMOVED, read("dev.jsonl"));
+        Map<String, String> truth = new HashMap<>();
+        traffic.forEach(l -> truth.put(l.text(), l.intent()));
+        ReviewQueue queue = ReviewQueue.inMemory();
+        Semaphore heard = new Semaphore(0);
+        try (ModelLifecycle model = ModelLifecycle.builder()
+                .classifier(OnnxIntentClassifier.builder().repository(scratch.resolve("models")).knowledgeBase(reduced)
+                        .watch(false).pollInterval(java.time.Duration.ZERO))
+                .build();
+                DialogEngine engine = DialogEngine.builder().knowledgeBase(reduced)
+                        .primaryClassifier(model.hybrid(RuleClassifier.factory()))
+                        .secondaryClassifier(RuleClassifier.factory())
+                        .listener(ReviewRecorder.builder(queue).build()).listener(e -> heard.release()).build()) {
+            model.retrain(reduced).get(5, TimeUnit.MINUTES);
+            int n = 0;
+            for (Labeled l : traffic) {
+                engine.chat(ChatRequest.of("user-" + n, "s-" + (n++), l.text()));
+            }
+            assertThat(heard.tryAcquire(traffic.size(), 2, TimeUnit.MINUTES)).isTrue();
+            for (Language lang : Language.values()) {
+                for (double t = 0.25; t <= 0.601; t += 0.05) {
+                    ReviewService review = ReviewService.builder().knowledgeBase(folder.root()).queue(queue)
+                            .embedder(model.classifier()::embed).distanceThreshold(lang, t).build();
+                    List<ReviewCluster> clusters = review.clusters().stream().filter(c -> c.language() == lang).toList();
+                    int meeting = 0;
+                    StringBuilder detail = new StringBuilder();
+                    for (String id : DEV_REMOVED) {
+                        long queued = queue.items().stream()
+                                .filter(i -> i.language() == lang && id.equals(truth.get(i.text()))).count();
+                        long bestCount = 0;
+                        int bestSize = 0;
+                        for (ReviewCluster c : clusters) {
+                            long k = c.questions().stream().filter(q -> id.equals(truth.get(q))).count();
+                            if (k > bestCount) {
+                                bestCount = k;
+                                bestSize = c.size();
+                            }
+                        }
+                        double purity = bestSize == 0 ? 0 : (double) bestCount / bestSize;
+                        double share = queued == 0 ? 0 : (double) bestCount / queued;
+                        meeting += purity >= 0.9 && share >= 0.8 ? 1 : 0;
+                        detail.append(String.format(" %s %d/%d purity %.2f share %.2f;", id, bestCount, queued, purity, share));
+                    }
+                    System.out.printf("dev scenario %s threshold %.2f: %d/3 dominant;%s%n", lang.code(), t, meeting, detail);
+                    double chosen = lang == Language.ZH ? ReviewService.DEFAULT_DISTANCE_THRESHOLD
+                            : ReviewService.DEFAULT_DISTANCE_THRESHOLD_EN;
+                    if (Math.abs(t - chosen) < 1e-9) {
+                        // the defaults were chosen here: each missing intent is one dominant cluster
+                        assertThat(meeting).as("%s at the default threshold %.2f:%s", lang, chosen, detail).isEqualTo(3);
+                    }
+                }
+            }
         }
     }
 
