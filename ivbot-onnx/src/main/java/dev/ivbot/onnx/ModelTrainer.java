@@ -112,8 +112,6 @@ public final class ModelTrainer {
     private final long seed;
     private final int augmentPerExample;
     private final int intraOpThreads;
-    /** Head fits run side by side on this many threads (the builder's {@code intraOpThreads}). */
-    private final int fitThreads;
     private final List<LabeledText> devSet;
     private final LinearHead.Options headOptions;
     private final boolean scheduleSet;
@@ -131,7 +129,6 @@ public final class ModelTrainer {
         this.seed = b.seed;
         this.augmentPerExample = b.augmentPerExample;
         this.intraOpThreads = b.intraOpThreads;
-        this.fitThreads = b.intraOpThreads;
         this.devSet = List.copyOf(b.devSet);
         this.headOptions = new LinearHead.Options(b.epochs, 32, b.learningRate, b.weightDecay, 1.0, 1.0, b.seed);
         this.scheduleSet = b.scheduleSet;
@@ -474,13 +471,13 @@ public final class ModelTrainer {
     }
 
     /**
-     * Runs the fits on up to {@link #fitThreads} threads of a pool this call creates and shuts down;
+     * Runs the fits on up to {@code intraOpThreads} threads of a pool this call creates and shuts down;
      * the results come back in the order of {@code fits}, so the outcome does not depend on the
      * scheduling. An interrupt of the calling thread cancels every fit.
      */
     private List<HeadBundle> fitAll(List<Callable<HeadBundle>> fits) {
         checkNotCancelled();
-        int threads = Math.max(1, Math.min(fitThreads, fits.size()));
+        int threads = Math.max(1, Math.min(intraOpThreads, fits.size()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, DaemonThreads.numbered("ivbot-head-fit-"));
         try {
             List<Future<HeadBundle>> futures = new ArrayList<>();

@@ -89,6 +89,13 @@ class OperatorLoopScenarioTest {
         return data.isEmpty() ? Double.NaN : (double) right / data.size();
     }
 
+    /** A copy of the demo KB under the scratch folder, without the missing intents. */
+    KbFolder demoKbWithout(List<String> missing) {
+        KbFolder folder = KbFolder.copy(RealModelTest.KB_DIR, scratch.resolve("kb"));
+        missing.forEach(folder::removeIntent);
+        return folder;
+    }
+
     /**
      * What users send: the missing intents' own KB examples (the KB no longer has them), then the
      * dev questions of every other intent and out of scope.
@@ -107,8 +114,7 @@ class OperatorLoopScenarioTest {
     @Test
     void missingIntentsAreMinedAcceptedAndLearned() throws Exception {
         KnowledgeBase full = KnowledgeBase.load(RealModelTest.KB_DIR);
-        KbFolder folder = KbFolder.copy(RealModelTest.KB_DIR, scratch.resolve("kb"));
-        REMOVED.forEach(folder::removeIntent);
+        KbFolder folder = demoKbWithout(REMOVED);
         KnowledgeBase reduced = KnowledgeBase.load(folder.root());
 
         List<Labeled> dev = read("dev.jsonl");
@@ -255,8 +261,7 @@ class OperatorLoopScenarioTest {
     @Test
     void thresholdsOnADevScenario() throws Exception {
         KnowledgeBase full = KnowledgeBase.load(RealModelTest.KB_DIR);
-        KbFolder folder = KbFolder.copy(RealModelTest.KB_DIR, scratch.resolve("kb"));
-        DEV_REMOVED.forEach(folder::removeIntent);
+        KbFolder folder = demoKbWithout(DEV_REMOVED);
         KnowledgeBase reduced = KnowledgeBase.load(folder.root());
         List<Labeled> traffic = traffic(full, DEV_REMOVED, read("dev.jsonl"));
         Map<String, String> truth = new HashMap<>();

@@ -1,11 +1,11 @@
 package dev.ivbot.examples.flink;
 
-import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.util.ParameterTool;
 
 /**
  * Analytics on the turn stream that {@code ivbot-kafka} publishes (docs/kafka.md): per 5-second
@@ -98,14 +98,13 @@ public final class TurnAnalyticsJob {
      * Usage: {@code TurnAnalyticsJob --bootstrap-servers HOST:PORT [--topic ivbot.turns] [--group ivbot-analytics]}.
      */
     public static void main(String[] args) {
-        Map<String, String> options = options(args);
-        String servers = options.get("--bootstrap-servers");
-        if (servers == null) {
+        ParameterTool options = ParameterTool.fromArgs(args);
+        if (!options.has("bootstrap-servers")) {
             throw new IllegalArgumentException("--bootstrap-servers is required (e.g. kafka-1:9092)");
         }
         TableEnvironment env = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
-        registerTurns(env, servers, options.getOrDefault("--topic", "ivbot.turns"),
-                options.getOrDefault("--group", "ivbot-analytics"), false);
+        registerTurns(env, options.getRequired("bootstrap-servers"), options.get("topic", "ivbot.turns"),
+                options.get("group", "ivbot-analytics"), false);
         env.executeSql("CREATE TABLE intent_counts (window_start TIMESTAMP(3), window_end TIMESTAMP(3), "
                 + "model_version STRING, intent STRING, turns BIGINT) WITH ('connector' = 'print')");
         env.executeSql("CREATE TABLE window_figures (window_start TIMESTAMP(3), window_end TIMESTAMP(3), "
@@ -115,17 +114,6 @@ public final class TurnAnalyticsJob {
         jobs.addInsert("intent_counts", turnsPerIntent(env));
         jobs.addInsert("window_figures", windowFigures(env));
         jobs.execute();
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> out = new java.util.HashMap<>();
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 >= args.length || !args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --name value pairs, got '" + args[i] + "'");
-            }
-            out.put(args[i], args[i + 1]);
-        }
-        return out;
     }
 
     /** A value inside a SQL string literal: quotes doubled, so a topic name cannot end the literal. */

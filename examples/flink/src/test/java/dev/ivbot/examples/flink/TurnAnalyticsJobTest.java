@@ -107,7 +107,7 @@ class TurnAnalyticsJobTest {
         TurnAnalyticsJob.registerTurns(env, broker.bootstrapServers(), "turns", "analytics-test", true);
 
         Map<String, Long> counts = new HashMap<>();
-        for (Row row : collect(env, TurnAnalyticsJob.turnsPerIntent(env).execute().collect())) {
+        for (Row row : collect(TurnAnalyticsJob.turnsPerIntent(env).execute().collect())) {
             counts.put(window(row) + " " + row.getField("model_version") + " " + row.getField("intent"),
                     (Long) row.getField("turns"));
         }
@@ -119,7 +119,7 @@ class TurnAnalyticsJobTest {
                 "5000 " + version + " " + TestKnowledgeBases.INTERVIEW, 2L,
                 "5000 " + version + " (fallback)", 2L));
 
-        List<Row> figures = collect(env, TurnAnalyticsJob.windowFigures(env).execute().collect());
+        List<Row> figures = collect(TurnAnalyticsJob.windowFigures(env).execute().collect());
         assertThat(figures).hasSize(2);
         for (Row row : figures) {
             long start = window(row);
@@ -158,7 +158,7 @@ class TurnAnalyticsJobTest {
         return start.toInstant(ZoneOffset.UTC).toEpochMilli() - T0;
     }
 
-    private static List<Row> collect(TableEnvironment env, CloseableIterator<Row> rows) throws Exception {
+    private static List<Row> collect(CloseableIterator<Row> rows) throws Exception {
         List<Row> out = new ArrayList<>();
         try (rows) {
             rows.forEachRemaining(out::add);
