@@ -47,7 +47,7 @@ class GracefulShutdownTest {
                     ChatController chat = context.getBean(ChatController.class);
                     DialogEngine engine = context.getBean(DialogEngine.class);
                     CompletableFuture<ResponseEntity<Map<String, Object>>> inFlight =
-                            chat.chat(Map.of("text", "年假有几天？"), null);
+                            chat.reply(Map.of("text", "年假有几天？"), null);
                     assertThat(store.saving.await(10, TimeUnit.SECONDS)).isTrue();
 
                     CompletableFuture<Void> closer = CompletableFuture.runAsync(context::close);
@@ -55,7 +55,7 @@ class GracefulShutdownTest {
                     // what must not happen cannot be signalled: the close is given a moment to go wrong
                     assertThatThrownBy(() -> closer.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
                     assertThat(engine.isClosed()).isFalse();
-                    assertThat(chat.chat(Map.of("text", "病假呢"), null).get().getStatusCode().value()).isEqualTo(503);
+                    assertThat(chat.reply(Map.of("text", "病假呢"), null).get().getStatusCode().value()).isEqualTo(503);
 
                     store.release.complete(null);
                     assertThat(inFlight.get(10, TimeUnit.SECONDS).getStatusCode().value()).isEqualTo(200);

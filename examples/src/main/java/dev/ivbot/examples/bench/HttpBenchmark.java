@@ -2,454 +2,78 @@ package dev.ivbot.examples.bench;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ivbot.Language;
+import dev.ivbot.DialogEngine;
+import dev.ivbot.benchmarks.http.HttpTurnBenchmark;
 import dev.ivbot.examples.server.ChatServer;
 import dev.ivbot.examples.server.ServerConfig;
-import dev.ivbot.kb.Intent;
-import dev.ivbot.benchmarks.RulesRedisBenchmark;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code ./ivbot bench --scenario http}: the example server's whole HTTP turn, measured from
- * outside. Starts the servlet server in this process on a loopback port (HMAC JWTs, sessions in
- * memory or in a {@code redis-server} of its own, rules or the model), then drives it with
- * {@code clients} keep-alive connections, each request a {@code POST /api/chat} with its user's
- * JWT, which the server verifies:
- *
- * <ol>
- *   <li>{@code GET /health/live} as fast as the clients go: {@code bare_per_s}, the limit of the
- *       server's HTTP stack (Jetty, the servlet, a JSON reply) on this machine in this run;</li>
- *   <li>chat turns as fast as the clients go: {@code turns_per_s}, {@code p50_ms}, {@code p99_ms};
- *       {@code ratio} is {@code turns_per_s / bare_per_s};</li>
- *   <li>chat turns offered at half that rate (open loop: latency counts from each request's
- *       scheduled time, so a stall is not hidden): {@code half_p50_ms}, {@code half_p99_ms}.</li>
- * </ol>
- *
- * <p>The clients are plain sockets writing prepared request bytes and reading one
- * {@code Content-Length} response each: {@code client_cpu_share} is their share of the process's CPU
- * time in the saturated chat phase, so a reader can see whether the load generator or the server
- * was the limit.
+ * {@code ./ivbot bench --scenario http [--server servlet]}: {@link HttpTurnBenchmark} against the servlet
+ * example server, started in this process on a loopback port with HMAC JWTs (a random secret per run)
+ * and dev login off.
  *
  * <p>Not thread-safe: one {@link #run} at a time.
  */
 public final class HttpBenchmark {
 
-    /** What to measure. */
-    public record Options(String sessions, String classifier, @Nullable String redisUri, @Nullable Path modelRepository,
-            int clients, int users, Duration warmup, Duration measure, boolean uncached) {
-
-        public Options {
-            if (!List.of("memory", "redis").contains(sessions)) {
-                throw new IllegalArgumentException("--sessions must be memory or redis, was '" + sessions + "'");
-            }
-            if (!List.of("rules", "model").contains(classifier)) {
-                throw new IllegalArgumentException("--classifier must be rules or model, was '" + classifier + "'");
-            }
-            if (clients < 1 || users < 1) {
-                throw new IllegalArgumentException("--threads and --users must be positive");
-            }
-            if (measure.isNegative() || measure.isZero() || warmup.isNegative()) {
-                throw new IllegalArgumentException("--seconds must be positive");
-            }
-            if (classifier.equals("model") && modelRepository == null) {
-                throw new IllegalArgumentException("--classifier model needs a model repository");
-            }
-        }
-    }
-
-    /** The figures of one run. */
-    public record Result(String sessions, String classifier, boolean uncached, int clients, long turns, double turnsPerSecond,
-            double p50Millis, double p99Millis, long errors, double barePerSecond, double halfP50Millis,
-            double halfP99Millis, long halfErrors, double clientCpuShare, long serverTurns) {
-
-        public double ratio() {
-            return barePerSecond == 0 ? 0 : turnsPerSecond / barePerSecond;
-        }
-
-        public String line() {
-            return String.format(Locale.ROOT, "scenario=http server=servlet sessions=%s classifier=%s uncached=%b clients=%d "
-                            + "turns_per_s=%.0f p50_ms=%.3f p99_ms=%.3f errors=%d bare_per_s=%.0f ratio=%.2f "
-                            + "half_rate_per_s=%.0f half_p50_ms=%.3f half_p99_ms=%.3f half_errors=%d client_cpu_share=%.2f",
-                    sessions, classifier, uncached, clients, turnsPerSecond, p50Millis, p99Millis, errors, barePerSecond, ratio(),
-                    turnsPerSecond / 2, halfP50Millis, halfP99Millis, halfErrors, clientCpuShare);
-        }
-    }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private HttpBenchmark() {}
-
-    static final String USAGE = """
-            Usage: ./ivbot bench --scenario http [--server servlet] [--sessions memory|redis] [--classifier rules|model]
-                                 [--threads N] [--users N] [--seconds S] [--redis URI] [--model-repo DIR]
-                                 [--uncached true]
-            Starts the example server on a loopback port and drives POST /api/chat with N keep-alive clients (default
-            16), each request with a JWT the server verifies; prints scenario=http turns_per_s=... p50_ms=... p99_ms=...
-            errors=... bare_per_s=... ratio=... half_p99_ms=... (latency at half the saturated rate).
-            --sessions redis starts its own redis-server unless --redis names one; --classifier model serves the model
-            in --model-repo (default $IVBOT_HOME/.ivbot/models, trained from the demo KB if it has none); --uncached true
-            appends a unique number to every question, so that the classification cache never answers.""";
 
     /** {@code ./ivbot bench --scenario http ...}; exit status 2 on a bad option. */
     public static void main(String[] args) throws Exception {
-        Map<String, String> given = new java.util.HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                System.out.println(USAGE);
-                return;
-            }
-            if (!a.startsWith("--") || i + 1 >= args.length) {
-                fail("'" + a + "' is not an option with a value");
-            }
-            given.put(a, args[++i]);
-        }
-        Options options;
-        try {
-            String scenario = given.getOrDefault("--scenario", "http");
-            if (!scenario.equals("http")) {
-                throw new IllegalArgumentException("--scenario must be http here, was '" + scenario + "'");
-            }
-            String server = given.getOrDefault("--server", "servlet");
-            if (!server.equals("servlet")) {
-                throw new IllegalArgumentException("--server must be servlet, was '" + server
-                        + "' (the Spring Boot example is not driven by this benchmark yet: docs/benchmarks.md)");
-            }
-            for (String key : given.keySet()) {
-                if (!List.of("--scenario", "--server", "--sessions", "--classifier", "--threads", "--users", "--seconds",
-                        "--redis", "--model-repo", "--uncached").contains(key)) {
-                    throw new IllegalArgumentException("unknown option " + key);
-                }
-            }
-            String home = System.getenv().getOrDefault("IVBOT_HOME", ".");
-            double seconds = number(given, "--seconds", "10");
-            options = new Options(given.getOrDefault("--sessions", "memory"), given.getOrDefault("--classifier", "rules"),
-                    given.get("--redis"), Path.of(given.getOrDefault("--model-repo", home + "/.ivbot/models")),
-                    (int) number(given, "--threads", "16"), (int) number(given, "--users", "1000"),
-                    Duration.ofMillis((long) (Math.max(2, seconds / 3) * 1000)), Duration.ofMillis((long) (seconds * 1000)),
-                    Boolean.parseBoolean(given.getOrDefault("--uncached", "false")));
-        } catch (IllegalArgumentException e) {
-            fail(String.valueOf(e.getMessage()));
-            return;
-        }
-        Result result = run(options, System.out);
-        if (result.errors() + result.halfErrors() > 0) {
-            System.err.println("ivbot bench: " + (result.errors() + result.halfErrors()) + " requests failed");
-            System.exit(1);
-        }
+        HttpTurnBenchmark.main(args, "servlet", HttpBenchmark::start);
     }
 
-    private static double number(Map<String, String> given, String option, String defaultValue) {
-        String v = given.getOrDefault(option, defaultValue);
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a number, was '" + v + "'");
-        }
+    /** Runs the benchmark against a servlet server of its own; prints progress and the result line to {@code out}. */
+    public static HttpTurnBenchmark.Result run(HttpTurnBenchmark.Options options, PrintStream out) throws Exception {
+        return HttpTurnBenchmark.run(options, out, HttpBenchmark::start);
     }
 
-    private static void fail(String message) {
-        System.err.println("ivbot bench: " + message + "\n" + USAGE);
-        System.exit(2);
-    }
-
-    /** Runs the three phases and prints progress and the result line to {@code out}. */
-    public static Result run(Options options, PrintStream out) throws Exception {
-        RulesRedisBenchmark.LocalRedis redis = null;
-        String redisUri = options.redisUri();
-        try {
-            if (options.sessions().equals("redis") && redisUri == null) {
-                redis = RulesRedisBenchmark.LocalRedis.start(null);
-                redisUri = "redis://127.0.0.1:" + redis.port();
-                out.println("started redis-server on port " + redis.port());
-            }
-            byte[] secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
-            ServerConfig.Builder config = ServerConfig.builder().port(0).hmacSecret(secret).devLogin(false);
-            if (options.classifier().equals("rules")) {
-                config.rulesOnly();
-            } else {
-                config.modelRepository(Objects.requireNonNull(options.modelRepository()));
-            }
-            if (redisUri != null) {
-                config.redisUri(redisUri);
-            }
-            try (ChatServer server = ChatServer.start(config.build())) {
-                return measure(server, secret, options, out);
-            }
-        } finally {
-            if (redis != null) {
-                redis.close();
-            }
-        }
-    }
-
-    private static Result measure(ChatServer server, byte[] secret, Options options, PrintStream out)
+    private static HttpTurnBenchmark.Server start(HttpTurnBenchmark.Options options, @Nullable String redisUri)
             throws Exception {
-        URI uri = server.uri();
-        List<String> questions = new ArrayList<>();
-        for (Intent intent : server.engine().knowledgeBase().intents().values()) {
-            for (Language language : Language.values()) {
-                questions.addAll(intent.examples(language));
-            }
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        ServerConfig.Builder config = ServerConfig.builder().port(0).hmacSecret(secret).devLogin(false);
+        if (options.classifier().equals("rules")) {
+            config.rulesOnly();
+        } else {
+            config.modelRepository(Objects.requireNonNull(options.modelRepository()));
         }
+        if (redisUri != null) {
+            config.redisUri(redisUri);
+        }
+        ChatServer server = ChatServer.start(config.build());
         Algorithm hmac = Algorithm.HMAC256(secret);
-        String[] tokens = new String[options.users()];
-        for (int u = 0; u < tokens.length; u++) {
-            tokens[u] = JWT.create().withSubject("bench-user-" + u).withExpiresAt(Instant.now().plusSeconds(3600))
-                    .sign(hmac);
-        }
-        byte[][] bodies = new byte[questions.size()][];
-        for (int q = 0; q < bodies.length; q++) {
-            bodies[q] = JSON.writeValueAsBytes(Map.of("text", questions.get(q)));
-        }
-        AtomicLong sequence = new AtomicLong();
-        RequestSource chat = (random, client) -> {
-            int user = random.nextInt(tokens.length);
-            if (options.uncached()) {
-                // a number no other turn has: the classification cache never answers, every turn is classified
-                String q = questions.get(random.nextInt(questions.size())) + " " + sequence.incrementAndGet();
-                return KeepAliveClient.request("POST", "/api/chat", tokens[user],
-                        JSON.writeValueAsBytes(Map.of("sessionId", "b" + user, "text", q)));
+        return new HttpTurnBenchmark.Server() {
+            @Override
+            public URI uri() {
+                return server.uri();
             }
-            byte[] text = bodies[random.nextInt(bodies.length)];
-            // {"text":...} becomes {"sessionId":"b<user>","text":...}: one session per user
-            byte[] session = ("{\"sessionId\":\"b" + user + "\",").getBytes(StandardCharsets.US_ASCII);
-            byte[] body = new byte[session.length + text.length - 1];
-            System.arraycopy(session, 0, body, 0, session.length);
-            System.arraycopy(text, 1, body, session.length, text.length - 1);
-            return KeepAliveClient.request("POST", "/api/chat", tokens[user], body);
+
+            @Override
+            public DialogEngine engine() {
+                return server.engine();
+            }
+
+            @Override
+            public String token(String subject) {
+                return JWT.create().withSubject(subject).withExpiresAt(Instant.now().plusSeconds(3600)).sign(hmac);
+            }
+
+            @Override
+            public String barePath() {
+                return "/health/live";
+            }
+
+            @Override
+            public void close() throws Exception {
+                server.close();
+            }
         };
-        byte[] bareRequest = KeepAliveClient.request("GET", "/health/live", null, null);
-        RequestSource bare = (random, client) -> bareRequest;
-
-        double warm = options.warmup().toMillis() / 1000.0;
-        out.printf(Locale.ROOT, "bench http: servlet server on %s, %s sessions, %s, %d clients, %d users, "
-                + "%.0f s per phase (+ %.0f s warm-up)%n", uri, options.sessions(), options.classifier(),
-                options.clients(), options.users(), options.measure().toMillis() / 1000.0, warm);
-        long serverTurnsBefore = server.engine().metrics().turns();
-        if (warm > 0) {
-            drive(uri, options.clients(), warm, 0, bare);
-            drive(uri, options.clients(), warm, 0, chat);
-        }
-        double seconds = options.measure().toMillis() / 1000.0;
-        // the saturated phases alternate in slices of at most a second, so that a machine whose speed
-        // drifts during the run (a shared VM) slows both alike and the ratio stays fair
-        int slices = (int) Math.max(1, Math.ceil(seconds));
-        List<Phase> bareSlices = new ArrayList<>();
-        List<Phase> chatSlices = new ArrayList<>();
-        for (int i = 0; i < slices; i++) {
-            bareSlices.add(drive(uri, options.clients(), seconds / slices, 0, bare));
-            chatSlices.add(drive(uri, options.clients(), seconds / slices, 0, chat));
-        }
-        Phase bareRun = Phase.merge(bareSlices);
-        out.println("bare: " + bareRun);
-        Phase chatRun = Phase.merge(chatSlices);
-        out.println("chat, saturated: " + chatRun);
-        Phase half = drive(uri, options.clients(), seconds, chatRun.perSecond() / 2, chat);
-        out.println("chat, half rate: " + half);
-        long serverTurns = server.engine().metrics().turns() - serverTurnsBefore;
-        Result result = new Result(options.sessions(), options.classifier(), options.uncached(), options.clients(), chatRun.requests(),
-                chatRun.perSecond(), chatRun.p50Millis(), chatRun.p99Millis(), chatRun.errors(), bareRun.perSecond(),
-                half.p50Millis(), half.p99Millis(), half.errors(), chatRun.clientCpuShare(), serverTurns);
-        out.println(result.line());
-        return result;
-    }
-
-    /** The next request's bytes for a client. */
-    @FunctionalInterface
-    interface RequestSource {
-        byte[] next(SplittableRandom random, int client) throws IOException;
-    }
-
-    record Phase(long requests, double seconds, long[] sortedNanos, long errors, long clientCpuNanos,
-            long processCpuNanos) {
-        double perSecond() {
-            return requests / seconds;
-        }
-
-        double p50Millis() {
-            return percentile(sortedNanos, 50);
-        }
-
-        double p99Millis() {
-            return percentile(sortedNanos, 99);
-        }
-
-        double clientCpuShare() {
-            return processCpuNanos <= 0 ? 0 : Math.min(1, (double) clientCpuNanos / processCpuNanos);
-        }
-
-        static Phase merge(List<Phase> phases) {
-            long requests = 0;
-            double seconds = 0;
-            long errors = 0;
-            long clientCpu = 0;
-            long processCpu = 0;
-            int n = 0;
-            for (Phase p : phases) {
-                requests += p.requests;
-                seconds += p.seconds;
-                errors += p.errors;
-                clientCpu += p.clientCpuNanos;
-                processCpu += p.processCpuNanos;
-                n += p.sortedNanos.length;
-            }
-            long[] all = new long[n];
-            int pos = 0;
-            for (Phase p : phases) {
-                System.arraycopy(p.sortedNanos, 0, all, pos, p.sortedNanos.length);
-                pos += p.sortedNanos.length;
-            }
-            Arrays.sort(all);
-            return new Phase(requests, seconds, all, errors, clientCpu, processCpu);
-        }
-
-        @Override
-        public String toString() {
-            return String.format(Locale.ROOT, "%d requests in %.1f s (%.0f/s), p50 %.3f ms, p99 %.3f ms, %d errors, "
-                    + "clients used %.0f%% of the process's CPU, the rest %.1f µs per request", requests, seconds,
-                    perSecond(), p50Millis(), p99Millis(), errors, clientCpuShare() * 100,
-                    requests == 0 ? 0 : (processCpuNanos - clientCpuNanos) / 1e3 / requests);
-        }
-    }
-
-    /**
-     * {@code clients} threads, each on its own keep-alive connection, for {@code seconds}; closed
-     * loop when {@code offeredPerSecond} is 0, else each sends at its share of that rate.
-     */
-    static Phase drive(URI uri, int clients, double seconds, double offeredPerSecond, RequestSource source)
-            throws InterruptedException {
-        long[][] latencies = new long[clients][];
-        int[] counts = new int[clients];
-        long[] cpuNanos = new long[clients];
-        AtomicLong errors = new AtomicLong();
-        CountDownLatch start = new CountDownLatch(1);
-        long durationNanos = (long) (seconds * 1e9);
-        long[] startedAt = new long[1];
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < clients; t++) {
-            int client = t;
-            Thread thread = new Thread(() -> {
-                SplittableRandom random = new SplittableRandom(4321L + client);
-                long[] mine = new long[1 << 14];
-                int n = 0;
-                double intervalNanos = offeredPerSecond > 0 ? clients * 1e9 / offeredPerSecond : 0;
-                KeepAliveClient connection = null;
-                long cpuStart = threads.getCurrentThreadCpuTime();
-                try {
-                    start.await();
-                    long begin = startedAt[0];
-                    long end = begin + durationNanos;
-                    // spread the open-loop clients over one interval so they do not send in step
-                    long next = begin + (long) (intervalNanos * client / clients);
-                    while (true) {
-                        long now = System.nanoTime();
-                        if (now >= end) {
-                            break;
-                        }
-                        if (intervalNanos > 0) {
-                            if (next >= end) {
-                                break;
-                            }
-                            long wait = next - now;
-                            if (wait > 0) {
-                                java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                            }
-                            now = next;
-                            next += (long) intervalNanos;
-                        }
-                        try {
-                            byte[] request = source.next(random, client);
-                            if (connection == null) {
-                                connection = new KeepAliveClient(uri.getHost(), uri.getPort());
-                            }
-                            if (connection.exchange(request) != 200) {
-                                errors.incrementAndGet();
-                            }
-                        } catch (IOException e) {
-                            errors.incrementAndGet();
-                            if (connection != null) {
-                                connection.close();
-                            }
-                            connection = null;
-                        }
-                        if (n == mine.length) {
-                            mine = Arrays.copyOf(mine, n * 2);
-                        }
-                        mine[n++] = System.nanoTime() - now;
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    if (connection != null) {
-                        connection.close();
-                    }
-                    latencies[client] = mine;
-                    counts[client] = n;
-                    cpuNanos[client] = threads.getCurrentThreadCpuTime() - cpuStart;
-                }
-            }, "http-bench-" + t);
-            workers.add(thread);
-            thread.start();
-        }
-        long processCpuBefore = processCpuNanos();
-        startedAt[0] = System.nanoTime();
-        start.countDown();
-        for (Thread thread : workers) {
-            thread.join();
-        }
-        double elapsed = (System.nanoTime() - startedAt[0]) / 1e9;
-        long processCpu = processCpuNanos() - processCpuBefore;
-        int total = 0;
-        long clientCpu = 0;
-        for (int c = 0; c < clients; c++) {
-            total += counts[c];
-            clientCpu += cpuNanos[c];
-        }
-        long[] all = new long[total];
-        int pos = 0;
-        for (int c = 0; c < clients; c++) {
-            System.arraycopy(latencies[c], 0, all, pos, counts[c]);
-            pos += counts[c];
-        }
-        Arrays.sort(all);
-        return new Phase(total, elapsed, all, errors.get(), clientCpu, processCpu);
-    }
-
-    private static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        return 0;
-    }
-
-    private static double percentile(long[] sortedNanos, double p) {
-        if (sortedNanos.length == 0) {
-            return 0;
-        }
-        int index = (int) Math.ceil(p / 100 * sortedNanos.length) - 1;
-        return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, index))] / 1e6;
     }
 }

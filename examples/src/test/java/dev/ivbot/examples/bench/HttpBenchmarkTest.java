@@ -3,6 +3,7 @@ package dev.ivbot.examples.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ivbot.benchmarks.http.HttpTurnBenchmark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ class HttpBenchmarkTest {
     @Test
     void everyCountedRequestIsATurnTheServerAnsweredAndTheLineHoldsEveryFigure() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        HttpBenchmark.Result r = HttpBenchmark.run(new HttpBenchmark.Options("memory", "rules", null, null, 2, 20,
+        HttpTurnBenchmark.Result r = HttpBenchmark.run(new HttpTurnBenchmark.Options("servlet", "memory", "rules", null, null, 2, 20,
                 Duration.ZERO, Duration.ofMillis(700), true), new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         assertThat(r.errors()).isZero();
@@ -36,9 +37,11 @@ class HttpBenchmarkTest {
 
     @Test
     void badOptionsSayWhatWasWrong() {
-        assertThatThrownBy(() -> new HttpBenchmark.Options("disk", "rules", null, null, 1, 1, Duration.ZERO,
+        assertThatThrownBy(() -> new HttpTurnBenchmark.Options("servlet", "disk", "rules", null, null, 1, 1, Duration.ZERO,
                 Duration.ofSeconds(1), false)).hasMessageContaining("--sessions").hasMessageContaining("disk");
-        assertThatThrownBy(() -> new HttpBenchmark.Options("memory", "model", null, null, 1, 1, Duration.ZERO,
+        assertThatThrownBy(() -> new HttpTurnBenchmark.Options("servlet", "memory", "model", null, null, 1, 1, Duration.ZERO,
                 Duration.ofSeconds(1), false)).hasMessageContaining("--classifier model needs a model repository");
+        assertThatThrownBy(() -> new HttpTurnBenchmark.Options("netty", "memory", "rules", null, null, 1, 1, Duration.ZERO,
+                Duration.ofSeconds(1), false)).hasMessageContaining("--server").hasMessageContaining("netty");
     }
 }

@@ -77,9 +77,22 @@ public final class ChatController implements SmartLifecycle {
         this.claimToSlot = Map.copyOf(claimToSlot);
     }
 
+    /**
+     * The turn's reply: a {@code ResponseEntity} when the engine has answered by the time it returns (the
+     * rules, sessions in memory, a cached classification), else a {@code CompletableFuture} of it. Spring
+     * MVC picks the return value handler by the value's class; a future, even a completed one, makes it
+     * dispatch the request a second time, through the whole filter chain (security included).
+     */
     @PostMapping("/chat")
-    public CompletableFuture<ResponseEntity<Map<String, Object>>> chat(@RequestBody Map<String, Object> body,
+    public Object chat(@RequestBody Map<String, Object> body,
             @RequestHeader(name = "Accept-Language", required = false) @Nullable String acceptLanguage) {
+        CompletableFuture<ResponseEntity<Map<String, Object>>> reply = reply(body, acceptLanguage);
+        return reply.isDone() ? reply.join() : reply;
+    }
+
+    /** The turn's reply, completed when the engine answers; never completed exceptionally. */
+    public CompletableFuture<ResponseEntity<Map<String, Object>>> reply(Map<String, Object> body,
+            @Nullable String acceptLanguage) {
         Language language = language(acceptLanguage);
         ChatRequest request;
         try {

@@ -1,4 +1,4 @@
-package dev.ivbot.examples.bench;
+package dev.ivbot.benchmarks.http;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -11,23 +11,25 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One HTTP/1.1 keep-alive connection that sends prepared request bytes and reads one response with
- * a {@code Content-Length} body each (what the example server always sends). A load generator that
+ * One HTTP/1.1 keep-alive connection that sends prepared request bytes and reads one response each,
+ * its body framed by {@code Content-Length} (the servlet example) or chunked (Spring MVC's JSON
+ * replies on Tomcat). A load generator that
  * costs a few microseconds per request, so that the server, not the client, is measured: a
  * general-purpose client ({@code java.net.http}) spends more CPU per request than the bare endpoint
  * it would be measuring.
  *
  * <p>Not thread-safe: one exchange at a time.
  */
-final class KeepAliveClient implements AutoCloseable {
+public final class KeepAliveClient implements AutoCloseable {
     private static final int TIMEOUT_MS = 10_000;
 
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
     private final byte[] skip = new byte[8192];
+    private boolean open = true;
 
-    KeepAliveClient(String host, int port) throws IOException {
+    public KeepAliveClient(String host, int port) throws IOException {
         socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
@@ -42,7 +44,7 @@ final class KeepAliveClient implements AutoCloseable {
     }
 
     /** A request's bytes: the request line, Host, an optional Bearer token, and a JSON body if any. */
-    static byte[] request(String method, String path, @Nullable String token, byte @Nullable [] jsonBody) {
+    public static byte[] request(String method, String path, @Nullable String token, byte @Nullable [] jsonBody) {
         StringBuilder head = new StringBuilder(256).append(method).append(' ').append(path)
                 .append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         if (token != null) {
@@ -65,14 +67,15 @@ final class KeepAliveClient implements AutoCloseable {
     /**
      * Sends {@code request} and reads the whole response; returns its status.
      *
-     * @throws IOException if the connection fails or the response has no {@code Content-Length}
+     * @throws IOException if the connection fails or the response is neither length-framed nor chunked
      */
-    int exchange(byte[] request) throws IOException {
+    public int exchange(byte[] request) throws IOException {
         out.write(request);
         out.flush();
         int status = -1;
         long contentLength = -1;
         boolean close = false;
+        boolean chunked = false;
         StringBuilder line = new StringBuilder(128);
         while (true) {
             line.setLength(0);
@@ -87,12 +90,55 @@ final class KeepAliveClient implements AutoCloseable {
                 contentLength = Long.parseLong(line.substring(15).trim());
             } else if (startsWithIgnoreCase(line, "connection:") && line.indexOf("close") > 0) {
                 close = true;
+            } else if (startsWithIgnoreCase(line, "transfer-encoding:") && line.indexOf("chunked") > 0) {
+                chunked = true;
             }
         }
-        if (contentLength < 0) {
-            throw new IOException("response " + status + " without Content-Length");
+        if (chunked) {
+            skipChunks(line);
+        } else if (contentLength >= 0) {
+            skipBytes(contentLength);
+        } else {
+            throw new IOException("response " + status + " with neither Content-Length nor chunked encoding");
         }
-        long left = contentLength;
+        if (close) {
+            // the server ends keep-alive after so many requests (Tomcat: 100): the answer counts, the caller reconnects
+            open = false;
+            close();
+        }
+        return status;
+    }
+
+    /** False once the server said {@code Connection: close}: the next request needs a new connection. */
+    public boolean isOpen() {
+        return open;
+    }
+
+    /** Chunks ({@code size[;ext] CRLF data CRLF}) up to the last, empty one, then the trailer's lines. */
+    private void skipChunks(StringBuilder line) throws IOException {
+        while (true) {
+            line.setLength(0);
+            readLine(line);
+            int end = line.indexOf(";");
+            long size;
+            try {
+                size = Long.parseLong((end < 0 ? line : line.subSequence(0, end)).toString().trim(), 16);
+            } catch (NumberFormatException e) {
+                throw new IOException("bad chunk size line '" + line + "'", e);
+            }
+            if (size == 0) {
+                do {
+                    line.setLength(0);
+                    readLine(line);
+                } while (line.length() > 0);
+                return;
+            }
+            skipBytes(size + 2); // the data and its CRLF
+        }
+    }
+
+    private void skipBytes(long count) throws IOException {
+        long left = count;
         while (left > 0) {
             int n = in.read(skip, 0, (int) Math.min(skip.length, left));
             if (n < 0) {
@@ -100,10 +146,6 @@ final class KeepAliveClient implements AutoCloseable {
             }
             left -= n;
         }
-        if (close) {
-            throw new IOException("the server closed the connection after a " + status);
-        }
-        return status;
     }
 
     private void readLine(StringBuilder line) throws IOException {
