@@ -34,9 +34,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Engine -> publisher -> a real KRaft broker started by the test -> a consumer. */
 class KafkaTurnPublisherIntegrationTest {
@@ -49,19 +48,8 @@ class KafkaTurnPublisherIntegrationTest {
     private static final String[] QUESTIONS = {"年假有几天", "病假怎么请", "面试有几轮", "工资多少", "今天天气怎么样",
             "how many interview rounds"};
 
-    private static KafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     private static DialogEngine engine(KafkaTurnPublisher publisher) {
         return DialogEngine.builder()
@@ -73,10 +61,11 @@ class KafkaTurnPublisherIntegrationTest {
 
     @Test
     void aTurnBecomesOneVersionedRecordWithPseudonymAndRedactedQuestion() throws Exception {
-        broker.createTopic("schema", 1);
+        KAFKA.broker().createTopic("schema", 1);
         Reply answered;
         Reply fallback;
-        try (KafkaTurnPublisher publisher = KafkaTurnPublisher.builder().bootstrapServers(broker.bootstrapServers())
+        try (KafkaTurnPublisher publisher = KafkaTurnPublisher.builder()
+                .bootstrapServers(KAFKA.broker().bootstrapServers())
                 .topic("schema").userIdSecret(SECRET).serverInstance("web-1").build()) {
             try (DialogEngine engine = engine(publisher)) {
                 answered = engine.chat(ChatRequest.of("alice", "s-1", "年假有几天？我的电话13812345678"));
@@ -123,8 +112,9 @@ class KafkaTurnPublisherIntegrationTest {
 
     @Test
     void withoutASecretNoUserIdLeavesTheJvm() throws Exception {
-        broker.createTopic("anonymous", 1);
-        try (KafkaTurnPublisher publisher = KafkaTurnPublisher.builder().bootstrapServers(broker.bootstrapServers())
+        KAFKA.broker().createTopic("anonymous", 1);
+        try (KafkaTurnPublisher publisher = KafkaTurnPublisher.builder()
+                .bootstrapServers(KAFKA.broker().bootstrapServers())
                 .topic("anonymous").build()) {
             try (DialogEngine engine = engine(publisher)) {
                 engine.chat(ChatRequest.of("bob-employee-42", "s-2", "工资多少"));
@@ -138,11 +128,12 @@ class KafkaTurnPublisherIntegrationTest {
 
     @Test
     void concurrentSessionsArriveEachInItsOwnOrder() throws Exception {
-        broker.createTopic("order", 3);
+        KAFKA.broker().createTopic("order", 3);
         int sessions = 40;
         int turnsEach = 25;
         PublisherStats stats;
-        try (KafkaTurnPublisher publisher = KafkaTurnPublisher.builder().bootstrapServers(broker.bootstrapServers())
+        try (KafkaTurnPublisher publisher = KafkaTurnPublisher.builder()
+                .bootstrapServers(KAFKA.broker().bootstrapServers())
                 .topic("order").build()) {
             try (DialogEngine engine = engine(publisher)) {
                 ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -188,7 +179,7 @@ class KafkaTurnPublisherIntegrationTest {
 
     @Test
     void aBrokerRestartUnderLoadLosesOnlyCountedDropsAndDuplicatesNothing() throws Exception {
-        broker.createTopic("restart", 3);
+        KAFKA.broker().createTopic("restart", 3);
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicLong ackCount = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -196,7 +187,8 @@ class KafkaTurnPublisherIntegrationTest {
         List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
         PublisherStats stats;
         Set<String> ackedBeforeStop;
-        try (KafkaTurnPublisher publisher = KafkaTurnPublisher.builder().bootstrapServers(broker.bootstrapServers())
+        try (KafkaTurnPublisher publisher = KafkaTurnPublisher.builder()
+                .bootstrapServers(KAFKA.broker().bootstrapServers())
                 .topic("restart").bufferCapacity(2_000)
                 .onAcknowledged(r -> {
                     acknowledged.add(r.sessionId() + "#" + r.turn());
@@ -227,14 +219,14 @@ class KafkaTurnPublisherIntegrationTest {
                 }
                 await("1000 acknowledged before the stop").atMost(AWAIT).pollInterval(POLL)
                         .until(() -> ackCount.get() >= 1_000);
-                broker.stopServer();
+                KAFKA.broker().stopServer();
                 ackedBeforeStop = Set.copyOf(acknowledged);
                 long answeredAtStop = replies.get();
                 // turns go on while the broker is down: the buffer fills, then drops are counted
                 await("drops while the broker is down").atMost(AWAIT).pollInterval(POLL)
                         .until(() -> publisher.stats().dropped() > 0);
                 assertThat(replies.get()).isGreaterThan(answeredAtStop);
-                broker.startServer();
+                KAFKA.broker().startServer();
                 long ackedAtRestart = ackCount.get();
                 await("publishing resumes by itself").atMost(AWAIT).pollInterval(POLL)
                         .until(() -> ackCount.get() >= ackedAtRestart + 4_000);
@@ -269,7 +261,7 @@ class KafkaTurnPublisherIntegrationTest {
     }
 
     static List<ConsumerRecord<String, byte[]>> readAll(String topic) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {

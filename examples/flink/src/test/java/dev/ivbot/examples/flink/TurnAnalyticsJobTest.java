@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ivbot.ChatRequest;
 import dev.ivbot.DialogEngine;
-import dev.ivbot.kafka.KafkaBroker;
+import dev.ivbot.kafka.KafkaBrokerExtension;
 import dev.ivbot.kafka.KafkaTurnPublisher;
 import dev.ivbot.kafka.TurnRecord;
 import dev.ivbot.rules.RuleClassifier;
@@ -26,9 +26,8 @@ import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Known turns through the engine, ivbot-kafka and a real broker into the Flink SQL job on a local
@@ -39,19 +38,8 @@ class TurnAnalyticsJobTest {
 
     /** A multiple of the window width, so that the first turns open a window. */
     private static final long T0 = 1_700_000_000_000L;
-    private static KafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() throws Exception {
-        broker = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     /** The publisher's clock: each turn is stamped with the time the test sets. */
     private static final class SetClock extends Clock {
@@ -75,11 +63,12 @@ class TurnAnalyticsJobTest {
 
     @Test
     void windowsCountIntentsAndFallbacksAndMeasureLatencyPerModelVersion() throws Exception {
-        broker.createTopic("turns", 2);
+        KAFKA.broker().createTopic("turns", 2);
         SetClock clock = new SetClock();
         List<TurnRecord> acknowledged = new CopyOnWriteArrayList<>();
         Semaphore acks = new Semaphore(0);
-        try (KafkaTurnPublisher publisher = KafkaTurnPublisher.builder().bootstrapServers(broker.bootstrapServers())
+        try (KafkaTurnPublisher publisher = KafkaTurnPublisher.builder()
+                .bootstrapServers(KAFKA.broker().bootstrapServers())
                 .topic("turns").clock(clock).onAcknowledged(r -> {
                     acknowledged.add(r);
                     acks.release();
@@ -104,7 +93,7 @@ class TurnAnalyticsJobTest {
         TableEnvironment env = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
         env.getConfig().set("parallelism.default", "1");
         env.getConfig().set("table.local-time-zone", "UTC");
-        TurnAnalyticsJob.registerTurns(env, broker.bootstrapServers(), "turns", "analytics-test", true);
+        TurnAnalyticsJob.registerTurns(env, KAFKA.broker().bootstrapServers(), "turns", "analytics-test", true);
 
         Map<String, Long> counts = new HashMap<>();
         for (Row row : collect(TurnAnalyticsJob.turnsPerIntent(env).execute().collect())) {
