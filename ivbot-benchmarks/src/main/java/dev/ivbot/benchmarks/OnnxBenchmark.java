@@ -205,8 +205,8 @@ public final class OnnxBenchmark {
                 sorted[i] = latencies.get(i);
             }
             Arrays.sort(sorted);
-            double p50 = sorted[n / 2] / 1e6;
-            double p99 = sorted[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)] / 1e6;
+            double p50 = Latencies.percentileMillis(sorted, 50);
+            double p99 = Latencies.percentileMillis(sorted, 99);
             out.printf(Locale.ROOT, "open loop at %d turns/s: p50 %.2f ms, p99 %.2f ms%n", o.offeredPerSecond(), p50, p99);
             Result result = new Result(turnsPerSecond, p50, p99, errors.get(), raw, rawBatch, meanBatch,
                     o.offeredPerSecond());

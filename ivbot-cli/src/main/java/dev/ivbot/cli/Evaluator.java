@@ -3,6 +3,7 @@ package dev.ivbot.cli;
 import dev.ivbot.ChatRequest;
 import dev.ivbot.DialogEngine;
 import dev.ivbot.Reply;
+import dev.ivbot.benchmarks.Latencies;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,8 +103,8 @@ final class Evaluator {
         double macroF1 = printIntentTable(perIntent);
         printConfusions(confusions);
         Arrays.sort(latencies);
-        double p50 = percentile(latencies, 50);
-        double p99 = percentile(latencies, 99);
+        double p50 = Latencies.percentileMillis(latencies, 50);
+        double p99 = Latencies.percentileMillis(latencies, 99);
         out.printf(Locale.ROOT, "latency per turn: p50 %.3f ms, p99 %.3f ms%n", p50, p99);
         return new TurnScores(ratio(correct, inScope), macroF1, ratio(oosCaught, oos), ratio(falseFallback, inScope),
                 ratio(slotsRight, slotsListed), cases.size(), p50, p99);
@@ -146,8 +147,8 @@ final class Evaluator {
             }
         }
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        out.printf(Locale.ROOT, "latency per turn: p50 %.3f ms, p99 %.3f ms%n", percentile(sorted, 50),
-                percentile(sorted, 99));
+        out.printf(Locale.ROOT, "latency per turn: p50 %.3f ms, p99 %.3f ms%n", Latencies.percentileMillis(sorted, 50),
+                Latencies.percentileMillis(sorted, 99));
         if (!perKind.isEmpty()) {
             out.printf(Locale.ROOT, "%-12s %9s %8s%n", "turn kind", "accuracy", "turns");
             perKind.forEach((k, v) -> out.printf(Locale.ROOT, "%-12s %9.4f %8d%n", k, ratioOrZero(v[0], v[1]), v[1]));
@@ -190,13 +191,6 @@ final class Evaluator {
         sorted.stream().limit(15).forEach(e -> out.printf(Locale.ROOT, "  %3d  %s%n", e.getValue(), e.getKey()));
     }
 
-    static double percentile(long[] sortedNanos, double p) {
-        if (sortedNanos.length == 0) {
-            return 0;
-        }
-        int index = (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1;
-        return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, index))] / 1e6;
-    }
 
     private static double ratio(int a, int b) {
         return b == 0 ? Double.NaN : (double) a / b;

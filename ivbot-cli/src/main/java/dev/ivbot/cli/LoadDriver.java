@@ -3,6 +3,7 @@ package dev.ivbot.cli;
 import dev.ivbot.ChatRequest;
 import dev.ivbot.DialogEngine;
 import dev.ivbot.Language;
+import dev.ivbot.benchmarks.Latencies;
 import dev.ivbot.kb.Intent;
 import dev.ivbot.kb.KnowledgeBase;
 import java.util.ArrayList;
@@ -147,6 +148,7 @@ public final class LoadDriver {
             pos += counts[t];
         }
         Arrays.sort(all);
-        return new Result(total, elapsed, Evaluator.percentile(all, 50), Evaluator.percentile(all, 99), errors.get());
+        return new Result(total, elapsed, Latencies.percentileMillis(all, 50), Latencies.percentileMillis(all, 99),
+                errors.get());
     }
 }

@@ -3,6 +3,7 @@ package dev.ivbot.benchmarks.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ivbot.DialogEngine;
 import dev.ivbot.Language;
+import dev.ivbot.benchmarks.Latencies;
 import dev.ivbot.benchmarks.RulesRedisBenchmark;
 import dev.ivbot.kb.Intent;
 import java.io.IOException;
@@ -312,11 +313,11 @@ public final class HttpTurnBenchmark {
         }
 
         double p50Millis() {
-            return percentile(sortedNanos, 50);
+            return Latencies.percentileMillis(sortedNanos, 50);
         }
 
         double p99Millis() {
-            return percentile(sortedNanos, 99);
+            return Latencies.percentileMillis(sortedNanos, 99);
         }
 
         double clientCpuShare() {
@@ -480,11 +481,4 @@ public final class HttpTurnBenchmark {
         return 0;
     }
 
-    private static double percentile(long[] sortedNanos, double p) {
-        if (sortedNanos.length == 0) {
-            return 0;
-        }
-        int index = (int) Math.ceil(p / 100 * sortedNanos.length) - 1;
-        return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, index))] / 1e6;
-    }
 }
