@@ -1,15 +1,11 @@
 package dev.ivbot.examples.bench;
 
-import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
-import dev.ivbot.DialogEngine;
 import dev.ivbot.benchmarks.http.HttpTurnBenchmark;
 import dev.ivbot.examples.server.ChatServer;
 import dev.ivbot.examples.server.ServerConfig;
 import java.io.PrintStream;
-import java.net.URI;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -48,32 +44,7 @@ public final class HttpBenchmark {
             config.redisUri(redisUri);
         }
         ChatServer server = ChatServer.start(config.build());
-        Algorithm hmac = Algorithm.HMAC256(secret);
-        return new HttpTurnBenchmark.Server() {
-            @Override
-            public URI uri() {
-                return server.uri();
-            }
-
-            @Override
-            public DialogEngine engine() {
-                return server.engine();
-            }
-
-            @Override
-            public String token(String subject) {
-                return JWT.create().withSubject(subject).withExpiresAt(Instant.now().plusSeconds(3600)).sign(hmac);
-            }
-
-            @Override
-            public String barePath() {
-                return "/health/live";
-            }
-
-            @Override
-            public void close() throws Exception {
-                server.close();
-            }
-        };
+        return new HttpTurnBenchmark.Server(server.uri(), server.engine(), Algorithm.HMAC256(secret), "/health/live",
+                server);
     }
 }

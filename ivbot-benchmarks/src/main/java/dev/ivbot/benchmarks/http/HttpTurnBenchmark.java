@@ -1,5 +1,7 @@
 package dev.ivbot.benchmarks.http;
 
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ivbot.DialogEngine;
 import dev.ivbot.Language;
@@ -14,6 +16,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -97,22 +100,27 @@ public final class HttpTurnBenchmark {
         }
     }
 
-    /** A server under test, started by a {@link Launcher}; {@link #run} closes it. */
-    public interface Server extends AutoCloseable {
-        /** Where it listens (loopback). */
-        URI uri();
+    /**
+     * A server under test, started by a {@link Launcher}; {@link #run} closes it.
+     *
+     * @param uri where it listens (loopback)
+     * @param engine the engine behind it: the chat turns ask its KB's examples, and its metrics count
+     *     the turns it answered
+     * @param tokenSigner the key of the JWTs the server accepts (a user's token has the user as subject)
+     * @param barePath a trivial {@code GET} on the same HTTP stack: the limit the chat turn is compared with
+     * @param stop what stops the server and releases what its launcher made
+     */
+    public record Server(URI uri, DialogEngine engine, Algorithm tokenSigner, String barePath, AutoCloseable stop)
+            implements AutoCloseable {
 
-        /** The engine behind it: the chat turns ask its KB's examples, and its metrics count the turns it answered. */
-        DialogEngine engine();
-
-        /** A token for {@code subject} that the server accepts as that user's. */
-        String token(String subject);
-
-        /** A trivial {@code GET} on the same HTTP stack: the limit the chat turn is compared with. */
-        String barePath();
+        String token(String subject) {
+            return JWT.create().withSubject(subject).withExpiresAt(Instant.now().plusSeconds(3600)).sign(tokenSigner);
+        }
 
         @Override
-        void close() throws Exception;
+        public void close() throws Exception {
+            stop.close();
+        }
     }
 
     /** Starts the server for the options, with sessions in {@code redisUri} when it is not null. */

@@ -13,10 +13,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * One HTTP/1.1 keep-alive connection that sends prepared request bytes and reads one response each,
  * its body framed by {@code Content-Length} (the servlet example) or chunked (Spring MVC's JSON
- * replies on Tomcat). A load generator that
- * costs a few microseconds per request, so that the server, not the client, is measured: a
- * general-purpose client ({@code java.net.http}) spends more CPU per request than the bare endpoint
- * it would be measuring.
+ * replies on Tomcat). A load generator that costs a few microseconds per request, so that the server,
+ * not the client, is measured: a general-purpose client ({@code java.net.http}) spends more CPU per
+ * request than the bare endpoint it would be measuring.
  *
  * <p>Not thread-safe: one exchange at a time.
  */
@@ -27,7 +26,6 @@ public final class KeepAliveClient implements AutoCloseable {
     private final OutputStream out;
     private final InputStream in;
     private final byte[] skip = new byte[8192];
-    private boolean open = true;
 
     public KeepAliveClient(String host, int port) throws IOException {
         socket = new Socket();
@@ -103,7 +101,6 @@ public final class KeepAliveClient implements AutoCloseable {
         }
         if (close) {
             // the server ends keep-alive after so many requests (Tomcat: 100): the answer counts, the caller reconnects
-            open = false;
             close();
         }
         return status;
@@ -111,7 +108,7 @@ public final class KeepAliveClient implements AutoCloseable {
 
     /** False once the server said {@code Connection: close}: the next request needs a new connection. */
     public boolean isOpen() {
-        return open;
+        return !socket.isClosed();
     }
 
     /** Chunks ({@code size[;ext] CRLF data CRLF}) up to the last, empty one, then the trailer's lines. */

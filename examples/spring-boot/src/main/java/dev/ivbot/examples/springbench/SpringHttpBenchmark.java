@@ -1,6 +1,5 @@
 package dev.ivbot.examples.springbench;
 
-import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import dev.ivbot.DialogEngine;
 import dev.ivbot.benchmarks.http.HttpTurnBenchmark;
@@ -13,7 +12,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -89,37 +87,14 @@ public final class SpringHttpBenchmark {
             throw e;
         }
         int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        DialogEngine engine = context.getBean(DialogEngine.class);
-        Algorithm rs256 = Algorithm.RSA256((RSAPublicKey) keys.getPublic(), (RSAPrivateKey) keys.getPrivate());
-        return new HttpTurnBenchmark.Server() {
-            @Override
-            public URI uri() {
-                return URI.create("http://127.0.0.1:" + port);
-            }
-
-            @Override
-            public DialogEngine engine() {
-                return engine;
-            }
-
-            @Override
-            public String token(String subject) {
-                return JWT.create().withSubject(subject).withExpiresAt(Instant.now().plusSeconds(3600)).sign(rs256);
-            }
-
-            @Override
-            public String barePath() {
-                return "/bench/bare";
-            }
-
-            @Override
-            public void close() throws Exception {
-                try {
-                    context.close();
-                } finally {
-                    Files.deleteIfExists(pem);
-                }
-            }
-        };
+        return new HttpTurnBenchmark.Server(URI.create("http://127.0.0.1:" + port), context.getBean(DialogEngine.class),
+                Algorithm.RSA256((RSAPublicKey) keys.getPublic(), (RSAPrivateKey) keys.getPrivate()), "/bench/bare",
+                () -> {
+                    try {
+                        context.close();
+                    } finally {
+                        Files.deleteIfExists(pem);
+                    }
+                });
     }
 }
