@@ -93,6 +93,7 @@ final class ApiServlet extends HttpServlet {
             }
             throw ApiException.notFound("no API at " + request.getRequestURI());
         } catch (RuntimeException e) {
+            Http.closeIfBodyUnread(request, response);
             fail(e, request, response, language);
         }
     }

@@ -161,6 +161,19 @@ final class Http {
     }
 
     /** 401 with the Bearer challenge and the token's rejection reason. */
+    /**
+     * Before an error reply to a request rejected on its headers, whose body was never read: the body may
+     * still be arriving, so Jetty closes the connection after the reply. Saying so in the reply lets a
+     * keep-alive client send its next request on a new connection rather than down one being closed
+     * (where it would fail with no response at all).
+     */
+    static void closeIfBodyUnread(HttpServletRequest request, HttpServletResponse response) {
+        if (!response.isCommitted()
+                && (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null)) {
+            response.setHeader("Connection", "close");
+        }
+    }
+
     static void unauthorized(HttpServletResponse response, TokenRejectedException e) throws IOException {
         response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         error(response, new ApiException(401, "unauthorized", e.getMessage(), Map.of("reason", e.reason().name()), e));

@@ -85,6 +85,7 @@ final class ReviewServlet extends HttpServlet {
                             required(body, "titleEn"), required(body, "answerZh"), required(body, "answerEn")), operator))),
                     response, cause -> fail(cause, response));
         } catch (RuntimeException e) {
+            Http.closeIfBodyUnread(request, response);
             fail(e, response);
         }
     }

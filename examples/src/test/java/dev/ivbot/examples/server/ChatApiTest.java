@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ivbot.benchmarks.http.KeepAliveClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -139,6 +140,19 @@ class ChatApiTest {
         TestHttp.Response r = http.post("/api/chat", null, Map.of("sessionId", session(), "text", "年假有几天"));
         assertThat(assertError(r, 401, "unauthorized").get("reason").asText()).isEqualTo("MISSING");
         assertThat(r.raw().headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+    }
+
+    @Test
+    void aRequestRejectedBeforeItsBodyIsReadClosesItsConnectionAndSaysSo() throws Exception {
+        byte[] body = TestHttp.JSON.writeValueAsBytes(Map.of("sessionId", session(), "text", "年假有几天"));
+        try (KeepAliveClient connection = new KeepAliveClient("127.0.0.1", server.uri().getPort())) {
+            assertThat(connection.exchange(KeepAliveClient.request("POST", "/api/chat", token("alice"), body)))
+                    .isEqualTo(200);
+            assertThat(connection.isOpen()).as("an answered turn keeps the connection").isTrue();
+            // Connection: close in the 401: the client closed its side on reading it
+            assertThat(connection.exchange(KeepAliveClient.request("POST", "/api/chat", null, body))).isEqualTo(401);
+            assertThat(connection.isOpen()).isFalse();
+        }
     }
 
     @Test
