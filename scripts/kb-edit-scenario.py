@@ -30,6 +30,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 USERS = 8
 PACE_S = 0.1  # each user asks every 100 ms: a busy portal's pace (./ivbot bench measures saturation)
+STEADY_S = 10  # seconds of turns before the first edit
 
 
 def kb_examples(kb):
@@ -138,6 +139,8 @@ def main():
         stop = threading.Event()
         counts = {"turns": 0}
         latencies = []
+        phase = {"name": "steady"}  # which operator step a turn overlapped, for the per-step latency lines
+        by_phase = {}
         sources = {}
         lock = threading.Lock()
 
@@ -162,6 +165,7 @@ def main():
                         continue
                     sources[body["source"]] = sources.get(body["source"], 0) + 1
                     latencies.append(body["latencyMs"])
+                    by_phase.setdefault(phase["name"], []).append(body["latencyMs"])
                     if body["degraded"]:
                         failures.append("degraded: %s" % body)
 
@@ -169,6 +173,8 @@ def main():
         for t in threads:
             t.start()
         operator = client.token("operator")
+        time.sleep(STEADY_S)  # turns with no operator action: the baseline the steps are compared with
+        phase["name"] = "answer edit"
         leave = os.path.join(kb, "intents", "leave_and_time.yaml")
 
         old = client.answer(operator, "年假有几天")
@@ -177,6 +183,7 @@ def main():
         print("1. answer edit in force after %.2f s (goal < 5 s); training: %s" % (
             s, client.health()["classifier"]["training"]))
 
+        phase["name"] = "retrain and swap"
         edit(leave, "      zh:\n        - ", "      zh:\n        - 年休假到底能休几天\n        - ")
         v0 = client.health()["classifier"]["version"]
         s = wait_until(180, lambda: client.health()["classifier"]["version"] != v0, "new model version")
@@ -184,6 +191,7 @@ def main():
         print("2. example edit -> version %s serving after %.1f s (goal < 60 s), trained on KB %s (serving KB %s)" % (
             h["classifier"]["version"], s, h["classifier"]["trainedOnKbFingerprint"], h["kb"]["fingerprint"]))
 
+        phase["name"] = "retrain, gate refuses"
         pay = os.path.join(kb, "intents", "pay_and_benefits.yaml")
         offers = os.path.join(kb, "intents", "offers_and_onboarding.yaml")
         swap_ids(pay, "salary_structure", "payday")
@@ -196,6 +204,7 @@ def main():
         print("3. relabelled intents -> refused after %.1f s: %s; still serving %s" % (
             s, h["classifier"]["lastRefusal"], h["classifier"]["version"]))
 
+        phase["name"] = "broken file"
         fp = h["kb"]["fingerprint"]
         with open(os.path.join(kb, "intents", "chitchat.yaml"), "w", encoding="utf-8") as f:
             f.write("intents:\n  - id: [broken\n")
@@ -208,11 +217,16 @@ def main():
         for t in threads:
             t.join()
         h = client.health()
+        def pct(values, p):
+            values = sorted(values)
+            return values[min(len(values) - 1, int(p / 100 * len(values)))] if values else float("nan")
+        for name, values in by_phase.items():
+            print("  %-22s %5d turns: engine latency p50 %.1f ms, p99 %.1f ms, max %.1f ms" % (
+                name, len(values), pct(values, 50), pct(values, 99), max(values)))
         latencies.sort()
-        pct = lambda p: latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] if latencies else float("nan")
         print("turns: %d by %d users, sources %s; engine latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
               "failed or degraded: %d; model serving: %s (%s), status %s" % (
-                  counts["turns"], USERS, sources, pct(50), pct(99), latencies[-1] if latencies else float("nan"),
+                  counts["turns"], USERS, sources, pct(latencies, 50), pct(latencies, 99), latencies[-1] if latencies else float("nan"),
                   len(failures), h["classifier"]["serving"], h["classifier"]["version"], h["status"]))
         for f in failures[:5]:
             print("  " + f)

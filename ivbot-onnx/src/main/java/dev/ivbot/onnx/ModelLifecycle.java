@@ -256,7 +256,7 @@ public final class ModelLifecycle implements AutoCloseable {
         }
         long start = System.nanoTime();
         LOG.info("training a new model version for KB {} (examples changed)", kb);
-        TrainingReport report = trainer.train(kb, classifier.repository());
+        TrainingReport report = trainer.train(kb, classifier.repository(), classifier::servingBusy);
         classifier.useKnowledgeBase(kb);
         ModelEvent event = classifier.reload();
         // the classifier's own watcher may have gated the new version first

@@ -14,8 +14,9 @@ import dev.ivbot.onnx.internal.ModelVersion;
 import dev.ivbot.onnx.internal.Resources;
 import dev.ivbot.onnx.internal.Scoring;
 import dev.ivbot.onnx.internal.TextFeatures;
+import dev.ivbot.onnx.internal.ServingPacer;
+import dev.ivbot.onnx.internal.TrainingPool;
 import dev.ivbot.spi.Classification;
-import dev.ivbot.internal.runtime.DaemonThreads;
 import dev.ivbot.internal.text.TextNormalizer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,10 +37,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -154,6 +151,15 @@ public final class ModelTrainer {
      * @throws TrainingCancelledException if the calling thread is interrupted (nothing is published)
      */
     public TrainingReport train(KnowledgeBase kb, Path repository) {
+        return train(kb, repository, () -> false);
+    }
+
+    /**
+     * Like {@link #train(KnowledgeBase, Path)} beside a server in the same process: each step of the
+     * training gives way while {@code servingBusy} says turns are waiting for the model (see
+     * {@link TrainingPool}), so that an operator's KB edit does not push turns past their deadline.
+     */
+    TrainingReport train(KnowledgeBase kb, Path repository, java.util.function.BooleanSupplier servingBusy) {
         Objects.requireNonNull(kb, "kb");
         Objects.requireNonNull(repository, "repository");
         long start = System.nanoTime();
@@ -177,6 +183,7 @@ public final class ModelTrainer {
             List<LabeledText> gate = new ArrayList<>();
             int examples = 0;
             double headSeconds = 0;
+            ServingPacer pacer = new ServingPacer(servingBusy, System::nanoTime);
             for (Language language : Language.values()) {
                 String code = language.code();
                 String[] refs = encoderRefs(language);
@@ -185,9 +192,11 @@ public final class ModelTrainer {
                 checkNotCancelled();
                 progress.printf("[%s] loading encoder %s%n", code, refs[0]);
                 LanguageResult r;
-                try (Encoder encoder = new Encoder(Resources.read(refs[0], tmp), Resources.read(refs[1], tmp),
-                        Encoder.Pooling.CLS, MAX_TOKENS, intraOpThreads)) {
-                    r = trainLanguage(kb, language, labels, encoder);
+                try (TrainingPool pool = new TrainingPool(intraOpThreads, pacer);
+                        Encoder encoder = new Encoder(Resources.read(refs[0], tmp), Resources.read(refs[1], tmp),
+                                Encoder.Pooling.CLS, MAX_TOKENS, 1)) {
+                    r = trainLanguage(kb, language, labels, encoder, pool);
+
                 } catch (OrtException e) {
                     throw new IllegalStateException("the " + code + " encoder failed: " + e.getMessage(), e);
                 }
@@ -204,6 +213,9 @@ public final class ModelTrainer {
                         .put("oos_recall", r.metrics.oosRecall()).put("false_fallback", r.metrics.falseFallback())
                         .put("macro_f1", r.metrics.macroF1()).put("n", r.metrics.inScope())
                         .put("n_oos", r.metrics.outOfScope());
+            }
+            if (pacer.pausedNanos() > 0) {
+                progress.printf(java.util.Locale.ROOT, "gave way to turns for %.1f s%n", pacer.pausedNanos() / 1e9);
             }
             LabeledText.writeJsonl(tmp.resolve("gate.jsonl"), gate);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
@@ -234,8 +246,8 @@ public final class ModelTrainer {
     private record LanguageResult(HeadBundle bundle, TrainingReport.DevMetrics metrics, List<LabeledText> gate,
             int examples, double headSeconds) {}
 
-    private LanguageResult trainLanguage(KnowledgeBase kb, Language language, List<String> labels, Encoder encoder)
-            throws OrtException {
+    private LanguageResult trainLanguage(KnowledgeBase kb, Language language, List<String> labels, Encoder encoder,
+            TrainingPool pool) {
         Random random = new Random(seed + language.ordinal());
         int oos = labels.size();
         List<String> classes = new ArrayList<>(labels);
@@ -316,8 +328,8 @@ public final class ModelTrainer {
 
         Map<String, float[]> cache = new HashMap<>();
         long embedStart = System.nanoTime();
-        embedAll(encoder, finalTrain, cache, language);
-        embedAll(encoder, external, cache, language);
+        embedAll(encoder, finalTrain, cache, language, pool);
+        embedAll(encoder, external, cache, language, pool);
         progress.printf(java.util.Locale.ROOT, "[%s] encoded %d texts in %.1f s%n", language.code(), cache.size(),
                 (System.nanoTime() - embedStart) / 1e9);
 
@@ -343,12 +355,12 @@ public final class ModelTrainer {
         // the fold heads and the final head are independent fits: they run side by side, one per core
         List<Callable<HeadBundle>> fits = new ArrayList<>();
         for (List<Example> trainF : trainSets) {
-            fits.add(() -> fit(withVariants(trainF, variants), classes, cache).withAnchors(anchors(trainF, oos, cache), 1));
+            fits.add(() -> fit(withVariants(trainF, variants), classes, cache, pool).withAnchors(anchors(trainF, oos, cache), 1));
         }
         if (folds > 0) {
-            fits.add(() -> fit(finalTrain, classes, cache).withAnchors(anchors(everything, oos, cache), 1));
+            fits.add(() -> fit(finalTrain, classes, cache, pool).withAnchors(anchors(everything, oos, cache), 1));
         }
-        List<HeadBundle> heads = fitAll(fits);
+        List<HeadBundle> heads = pool.all(fits);
         List<Example> scored = new ArrayList<>();
         List<double[]> scoredHead = new ArrayList<>();
         List<double[]> scoredSim = new ArrayList<>();
@@ -470,42 +482,6 @@ public final class ModelTrainer {
         return fold;
     }
 
-    /**
-     * Runs the fits on up to {@code intraOpThreads} threads of a pool this call creates and shuts down;
-     * the results come back in the order of {@code fits}, so the outcome does not depend on the
-     * scheduling. An interrupt of the calling thread cancels every fit.
-     */
-    private List<HeadBundle> fitAll(List<Callable<HeadBundle>> fits) {
-        checkNotCancelled();
-        int threads = Math.max(1, Math.min(intraOpThreads, fits.size()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, DaemonThreads.numbered("ivbot-head-fit-"));
-        try {
-            List<Future<HeadBundle>> futures = new ArrayList<>();
-            for (Callable<HeadBundle> fit : fits) {
-                futures.add(pool.submit(fit));
-            }
-            List<HeadBundle> out = new ArrayList<>();
-            for (Future<HeadBundle> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TrainingCancelledException();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException("a head fit failed: " + cause, cause);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     private List<String> variantsOf(Example e, Augmenter augmenter, int oos, Random random) {
         return augmentPerExample == 0 || e.label == oos ? List.of()
                 : augmenter.variants(e.text, e.label, augmentPerExample, random);
@@ -549,21 +525,21 @@ public final class ModelTrainer {
         return n;
     }
 
-    private void embedAll(Encoder encoder, List<Example> examples, Map<String, float[]> cache, Language language)
-            throws OrtException {
+    private void embedAll(Encoder encoder, List<Example> examples, Map<String, float[]> cache, Language language,
+            TrainingPool pool) {
         List<String> texts = new ArrayList<>();
         for (Example e : examples) {
             texts.add(e.text);
         }
-        embed(encoder, texts, cache, progress, language);
+        embed(encoder, texts, cache, progress, language, pool);
     }
 
     /**
-     * Adds the embedding of each text not yet in {@code cache}, in batches of 32, with a progress line
-     * every 20 batches; stops between batches when the thread is interrupted.
+     * Adds the embedding of each text not yet in {@code cache}, in batches of 32 run side by side on
+     * {@code pool}, with a progress line every 20 batches; stops when the thread is interrupted.
      */
     static void embed(Encoder encoder, List<String> texts, Map<String, float[]> cache, PrintStream progress,
-            Language language) throws OrtException {
+            Language language, TrainingPool pool) {
         java.util.LinkedHashSet<String> pending = new java.util.LinkedHashSet<>();
         for (String t : texts) {
             if (!cache.containsKey(t)) {
@@ -574,20 +550,35 @@ public final class ModelTrainer {
         // a batch is padded to its longest text: batching similar lengths saves most of the padding
         // (answer sentences are several times longer than questions)
         todo.sort(java.util.Comparator.comparingInt(String::length));
+        java.util.concurrent.atomic.AtomicInteger batchesDone = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger textsDone = new java.util.concurrent.atomic.AtomicInteger();
+        List<Callable<float[][]>> batches = new ArrayList<>();
         for (int i = 0; i < todo.size(); i += 32) {
-            checkNotCancelled();
             List<String> batch = todo.subList(i, Math.min(todo.size(), i + 32));
-            float[][] rows = encoder.embed(batch);
-            for (int j = 0; j < rows.length; j++) {
-                cache.put(batch.get(j), rows[j]);
-            }
-            if ((i / 32) % 20 == 19) {
-                progress.printf("[%s] embedded %d/%d%n", language.code(), i + batch.size(), todo.size());
+            batches.add(() -> {
+                pool.pacer().yieldToServing();
+                float[][] rows;
+                try {
+                    rows = encoder.embed(batch);
+                } catch (OrtException e) {
+                    throw new IllegalStateException("the " + language.code() + " encoder failed: " + e.getMessage(), e);
+                }
+                int embedded = textsDone.addAndGet(batch.size());
+                if (batchesDone.incrementAndGet() % 20 == 0) {
+                    progress.printf("[%s] embedded %d/%d%n", language.code(), embedded, todo.size());
+                }
+                return rows;
+            });
+        }
+        List<float[][]> rows = pool.all(batches);
+        for (int b = 0; b < rows.size(); b++) {
+            for (int j = 0; j < rows.get(b).length; j++) {
+                cache.put(todo.get(b * 32 + j), rows.get(b)[j]);
             }
         }
     }
 
-    private HeadBundle fit(List<Example> examples, List<String> classes, Map<String, float[]> cache) {
+    private HeadBundle fit(List<Example> examples, List<String> classes, Map<String, float[]> cache, TrainingPool pool) {
         List<String> texts = new ArrayList<>();
         for (Example e : examples) {
             texts.add(e.text);
@@ -606,7 +597,7 @@ public final class ModelTrainer {
             o = new LinearHead.Options(LARGE_EPOCHS, o.batchSize(), LARGE_LEARNING_RATE, o.weightDecay(), o.denseScale(),
                     o.sparseScale(), o.seed());
         }
-        LinearHead head = LinearHead.train(emb, sparse, y, classes.size(), features.size(), o);
+        LinearHead head = LinearHead.train(emb, sparse, y, classes.size(), features.size(), o, pool.pacer()::yieldToServing);
         return new HeadBundle(classes, features, head, 1.0, 0.0);
     }
 

@@ -9,6 +9,7 @@ import dev.ivbot.onnx.internal.Encoder;
 import dev.ivbot.onnx.internal.LinearHead;
 import dev.ivbot.onnx.internal.Resources;
 import dev.ivbot.onnx.internal.TextFeatures;
+import dev.ivbot.onnx.internal.TrainingPool;
 import dev.ivbot.internal.text.TextNormalizer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -122,9 +123,10 @@ public final class OnnxCrossValidator implements ExampleCrossValidator {
         String[] refs = ModelTrainer.encoderRefs(language);
         Path none = Path.of(".");
         Map<String, float[]> out = new HashMap<>();
-        try (Encoder encoder = new Encoder(Resources.read(refs[0], none), Resources.read(refs[1], none),
-                Encoder.Pooling.CLS, ModelTrainer.MAX_TOKENS, intraOpThreads)) {
-            ModelTrainer.embed(encoder, texts, out, progress, language);
+        try (TrainingPool pool = new TrainingPool(intraOpThreads);
+                Encoder encoder = new Encoder(Resources.read(refs[0], none), Resources.read(refs[1], none),
+                        Encoder.Pooling.CLS, ModelTrainer.MAX_TOKENS, 1)) {
+            ModelTrainer.embed(encoder, texts, out, progress, language, pool);
         } catch (OrtException e) {
             throw new IllegalStateException("the " + language.code() + " encoder failed: " + e.getMessage(), e);
         } catch (IOException e) {

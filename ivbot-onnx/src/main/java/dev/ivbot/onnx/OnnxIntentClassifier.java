@@ -6,6 +6,7 @@ import dev.ivbot.Source;
 import dev.ivbot.internal.runtime.FolderWatcher;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.onnx.internal.Batcher;
+import dev.ivbot.onnx.internal.ServingPacer;
 import dev.ivbot.onnx.internal.Canary;
 import dev.ivbot.onnx.internal.ModelVersion;
 import dev.ivbot.onnx.internal.VersionManager;
@@ -91,6 +92,7 @@ public final class OnnxIntentClassifier implements IntentClassifier {
         this.versions = new VersionManager(repository, b.model, b.intraOpThreads, b.gateTolerance, b.gateSet,
                 b.knowledgeBase, b.listener, b.clock, b.canary);
         this.batcher = new Batcher(b.maxBatch, b.maxWait.toNanos(), b.workers, b.queueCapacity, versions::acquire);
+        versions.paceGateWith(new ServingPacer(batcher::busy, System::nanoTime));
         this.turnListener = versions::record;
         if (b.watch || !b.pollInterval.isZero()) {
             Path dir = repository.resolve(model);
@@ -199,6 +201,11 @@ public final class OnnxIntentClassifier implements IntentClassifier {
         } finally {
             v.release();
         }
+    }
+
+    /** True while a classification is queued or running: what a training beside it gives way to. */
+    boolean servingBusy() {
+        return batcher.busy();
     }
 
     /** The name of the version folder now serving ({@code "closed"} after {@link #close()}). */

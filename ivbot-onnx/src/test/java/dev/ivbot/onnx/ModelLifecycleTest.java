@@ -128,6 +128,41 @@ class ModelLifecycleTest {
     }
 
     @Test
+    void aTrainingBesideTurnsGivesWayToThemAndStillFinishes() throws Exception {
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        ModelTrainer trainer = ModelTrainer.builder().progress(new java.io.PrintStream(log, true,
+                java.nio.charset.StandardCharsets.UTF_8)).intraOpThreads(1).build();
+        try (ModelLifecycle model = ModelLifecycle.builder()
+                .classifier(OnnxIntentClassifier.builder().repository(repo).knowledgeBase(kb).watch(false)
+                        .pollInterval(Duration.ZERO).listener(events::add))
+                .trainer(trainer).trainIfMissing(false).build()) {
+            OnnxIntentClassifier onnx = model.classifier();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+            // a user who asks again as soon as answered (the model always has a turn waiting), 300 times
+            Thread user = new Thread(() -> {
+                while (!stop.get() && answered.get() < 300) {
+                    onnx.classify(new dev.ivbot.spi.ClassifierInput("年假有几天", "年假有几天", dev.ivbot.Language.ZH));
+                    answered.incrementAndGet();
+                }
+            });
+            user.start();
+            try {
+                KnowledgeBase edited = KnowledgeBase.load(folder("edited").addExample("leave_policy", "zh", "年休假到底能休几天").root());
+                ModelEvent loaded = await(model.retrain(edited));
+                assertThat(loaded.type()).isEqualTo(ModelEvent.Type.LOADED);
+            } finally {
+                stop.set(true);
+                user.join();
+            }
+            assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8)).as("the trainer's progress")
+                    .containsPattern("gave way to turns for [0-9.]+ s");
+            assertThat(answered.get()).isEqualTo(300);
+            assertThat(onnx.servingVersion()).isEqualTo("2");
+        }
+    }
+
+    @Test
     void aVersionTheGateRefusesChangesNothingAndIsNotTrainedAgain() throws Exception {
         // intents relabelled pairwise: the model learns the wrong labels
         KbFolder swapped = folder("swapped");

@@ -42,6 +42,8 @@ public final class Batcher implements AutoCloseable {
     public final AtomicLong requests = new AtomicLong();
     public final AtomicLong batches = new AtomicLong();
     public final AtomicLong failed = new AtomicLong();
+    /** Requests submitted and not yet answered: what a training in the same process yields to. */
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param acquire returns the version that serves an input (with a canary, per user) with a
@@ -67,12 +69,19 @@ public final class Batcher implements AutoCloseable {
             return future;
         }
         requests.incrementAndGet();
+        pending.incrementAndGet();
+        future.whenComplete((c, e) -> pending.decrementAndGet());
         if (!queue.offer(new Request(input, future))) {
             failed.incrementAndGet();
             future.completeExceptionally(new ClassifierBusyException("onnx",
                     queue.size() + queue.remainingCapacity()));
         }
         return future;
+    }
+
+    /** True while a request is queued or running. */
+    public boolean busy() {
+        return pending.get() > 0;
     }
 
     private void work() {

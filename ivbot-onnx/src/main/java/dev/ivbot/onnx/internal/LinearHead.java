@@ -103,6 +103,15 @@ public final class LinearHead {
      */
     public static LinearHead train(List<float[]> embeddings, List<TextFeatures.Sparse> features, int[] labels,
             int classes, int sparseSize, Options o) {
+        return train(embeddings, features, labels, classes, sparseSize, o, () -> {});
+    }
+
+    /**
+     * Like {@link #train(List, List, int[], int, int, Options)}, calling {@code beforeEachStep} before
+     * each mini-batch (a training beside a server gives way to turns there).
+     */
+    public static LinearHead train(List<float[]> embeddings, List<TextFeatures.Sparse> features, int[] labels,
+            int classes, int sparseSize, Options o, Runnable beforeEachStep) {
         int n = labels.length;
         int dense = embeddings.get(0).length;
         int dim = dense + sparseSize;
@@ -140,6 +149,7 @@ public final class LinearHead {
                 order[j] = tmp;
             }
             for (int start = 0; start < n; start += o.batchSize()) {
+                beforeEachStep.run();
                 int end = Math.min(n, start + o.batchSize());
                 Arrays.fill(gw, 0, dense * classes, 0f);
                 Arrays.fill(gb, 0f);

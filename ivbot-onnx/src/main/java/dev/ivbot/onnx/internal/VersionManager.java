@@ -66,6 +66,7 @@ public final class VersionManager implements AutoCloseable {
     private final Clock clock;
     private final AtomicReference<@Nullable ModelVersion> serving = new AtomicReference<>();
     private final Object lock = new Object();
+    private volatile ServingPacer gatePacer = ServingPacer.NEVER_BUSY;
     private final Deque<Path> history = new ArrayDeque<>();
     /** Versions not to pick up again: refused (with the manifest time they had) or rolled back from. */
     private final Map<String, @Nullable FileTime> excluded = new HashMap<>();
@@ -608,6 +609,14 @@ public final class VersionManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the gate's scoring of a candidate give way to turns (it runs beside the serving version,
+     * on the thread that loads the candidate); until called, it never waits.
+     */
+    public void paceGateWith(ServingPacer pacer) {
+        this.gatePacer = Objects.requireNonNull(pacer, "pacer");
+    }
+
     private double macroF1(ModelVersion v, List<LabeledText> gate) {
         KnowledgeBase.Settings s = settings;
         List<String> expected = new ArrayList<>();
@@ -619,6 +628,7 @@ public final class VersionManager implements AutoCloseable {
         try {
             for (List<LabeledText> group : byLanguage.values()) {
                 for (int i = 0; i < group.size(); i += 32) {
+                    gatePacer.yieldToServing();
                     List<LabeledText> part = group.subList(i, Math.min(group.size(), i + 32));
                     List<ClassifierInput> inputs = new ArrayList<>();
                     for (LabeledText t : part) {
