@@ -1,7 +1,7 @@
 package dev.ivbot.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.ivbot.DialogEngine;
 import dev.ivbot.spi.SaveOutcome;
@@ -9,13 +9,13 @@ import dev.ivbot.spi.SessionState;
 import dev.ivbot.spi.SessionStore;
 import dev.ivbot.spring.internal.ChatController;
 import java.time.Duration;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -52,8 +52,10 @@ class GracefulShutdownTest {
 
                     CompletableFuture<Void> closer = CompletableFuture.runAsync(context::close);
                     assertThat(closing.await(10, TimeUnit.SECONDS)).isTrue();
-                    // what must not happen cannot be signalled: the close is given a moment to go wrong
-                    assertThatThrownBy(() -> closer.get(300, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+                    // the controller has stopped taking turns and holds Spring's shutdown until the one in
+                    // flight is answered: from here the close cannot finish, and the engine must stay open
+                    await().atMost(Duration.ofSeconds(10)).until(() -> !chat.isRunning());
+                    assertThat(closer).isNotDone();
                     assertThat(engine.isClosed()).isFalse();
                     assertThat(chat.reply(Map.of("text", "病假呢"), null).get().getStatusCode().value()).isEqualTo(503);
 
@@ -61,6 +63,31 @@ class GracefulShutdownTest {
                     assertThat(inFlight.get(10, TimeUnit.SECONDS).getStatusCode().value()).isEqualTo(200);
                     closer.get(10, TimeUnit.SECONDS);
                     assertThat(engine.isClosed()).isTrue();
+                });
+    }
+
+    @Test
+    void stoppingWithATurnInFlightTellsSpringItHasStoppedOnlyOnceTheTurnIsAnswered() throws Exception {
+        HeldStore store = new HeldStore();
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(IvbotAutoConfiguration.class))
+                .withPropertyValues(IvbotAutoConfigurationTest.KB, "ivbot.web.enabled=true")
+                .withBean(SessionStore.class, () -> store)
+                .run(context -> {
+                    SecurityContextHolder.getContext().setAuthentication(new TestingAuthenticationToken("alice", null, "USER"));
+                    ChatController chat = context.getBean(ChatController.class);
+                    CompletableFuture<ResponseEntity<Map<String, Object>>> inFlight =
+                            chat.reply(Map.of("text", "年假有几天？"), null);
+                    assertThat(store.saving.await(10, TimeUnit.SECONDS)).isTrue();
+
+                    CountDownLatch stopped = new CountDownLatch(1);
+                    chat.stop(stopped::countDown); // what Spring's shutdown calls; an idle controller calls back at once
+                    assertThat(stopped.getCount()).as("called back with a turn in flight").isOne();
+                    assertThat(chat.isRunning()).isFalse();
+
+                    store.release.complete(null);
+                    assertThat(inFlight.get(10, TimeUnit.SECONDS).getStatusCode().value()).isEqualTo(200);
+                    assertThat(stopped.await(10, TimeUnit.SECONDS)).as("called back once the turn is answered").isTrue();
                 });
     }
 
