@@ -6,7 +6,8 @@ import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A clock that only moves when told, for TTL and deadline tests without sleeping.
+ * A clock that only moves when told, for TTL and deadline tests without sleeping. Where an API takes
+ * a {@link java.time.Clock}, pass {@code withZone(ZoneOffset.UTC)}: that clock reads this one.
  *
  * <p>Thread-safe.
  */
@@ -25,6 +26,11 @@ public final class MutableClock implements InstantSource {
 
     public void advance(Duration duration) {
         nanos.addAndGet(duration.toNanos());
+    }
+
+    /** Sets the time, forwards or back (a clock set back is a case some tests need). */
+    public void set(Instant instant) {
+        nanos.set(instant.getEpochSecond() * 1_000_000_000L + instant.getNano());
     }
 
     @Override

@@ -8,11 +8,10 @@ import dev.ivbot.kafka.KafkaBrokerExtension;
 import dev.ivbot.kafka.KafkaTurnPublisher;
 import dev.ivbot.kafka.TurnRecord;
 import dev.ivbot.rules.RuleClassifier;
+import dev.ivbot.testkit.MutableClock;
 import dev.ivbot.testkit.TestKnowledgeBases;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.types.Row;
@@ -41,35 +39,15 @@ class TurnAnalyticsJobTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
-    /** The publisher's clock: each turn is stamped with the time the test sets. */
-    private static final class SetClock extends Clock {
-        final AtomicLong millis = new AtomicLong();
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
-    }
-
     @Test
     void windowsCountIntentsAndFallbacksAndMeasureLatencyPerModelVersion() throws Exception {
         KAFKA.broker().createTopic("turns", 2);
-        SetClock clock = new SetClock();
+        MutableClock clock = new MutableClock(Instant.ofEpochMilli(0));
         List<TurnRecord> acknowledged = new CopyOnWriteArrayList<>();
         Semaphore acks = new Semaphore(0);
         try (KafkaTurnPublisher publisher = KafkaTurnPublisher.builder()
                 .bootstrapServers(KAFKA.broker().bootstrapServers())
-                .topic("turns").clock(clock).onAcknowledged(r -> {
+                .topic("turns").clock(clock.withZone(ZoneOffset.UTC)).onAcknowledged(r -> {
                     acknowledged.add(r);
                     acks.release();
                 }).build()) {
@@ -134,9 +112,9 @@ class TurnAnalyticsJobTest {
      * One turn stamped {@code at}: the publisher reads its clock on the listener thread, so the
      * clock moves on only once the broker has acknowledged the turn's record.
      */
-    private static void turn(DialogEngine engine, SetClock clock, Semaphore acks, long at, String session, String text)
+    private static void turn(DialogEngine engine, MutableClock clock, Semaphore acks, long at, String session, String text)
             throws InterruptedException {
-        clock.millis.set(at);
+        clock.set(Instant.ofEpochMilli(at));
         engine.chat(ChatRequest.of("user-" + session, session, text));
         assertThat(acks.tryAcquire(30, TimeUnit.SECONDS)).as("acknowledged: %s", text).isTrue();
     }
