@@ -81,6 +81,8 @@ public final class OnnxIntentClassifier implements IntentClassifier {
     private final @Nullable Path temporaryRepository;
     private final VersionManager versions;
     private final Batcher batcher;
+    /** Background work on the serving version (the gate's scoring, {@link #embed}) gives way to turns through it. */
+    private final ServingPacer pacer;
     private final @Nullable FolderWatcher watcher;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final TurnListener turnListener;
@@ -92,7 +94,8 @@ public final class OnnxIntentClassifier implements IntentClassifier {
         this.versions = new VersionManager(repository, b.model, b.intraOpThreads, b.gateTolerance, b.gateSet,
                 b.knowledgeBase, b.listener, b.clock, b.canary);
         this.batcher = new Batcher(b.maxBatch, b.maxWait.toNanos(), b.workers, b.queueCapacity, versions::acquire);
-        versions.paceGateWith(new ServingPacer(batcher::busy, System::nanoTime));
+        this.pacer = new ServingPacer(batcher::busy, System::nanoTime);
+        versions.paceGateWith(pacer);
         this.turnListener = versions::record;
         if (b.watch || !b.pollInterval.isZero()) {
             Path dir = repository.resolve(model);
@@ -175,7 +178,9 @@ public final class OnnxIntentClassifier implements IntentClassifier {
     /**
      * The serving version's encoder output for questions of one language, normalised as for
      * classification: what {@link dev.ivbot.review.ReviewService} clusters, so that the review
-     * queue's "similar" is the model's. Runs on the caller's thread, outside the batches.
+     * queue's "similar" is the model's. Runs on the caller's thread, outside the batches, and gives
+     * way to turns: while a turn waits for the model, each batch of this waits too (at most 20 ms
+     * at a time), so that an operator mining the review queue does not slow the candidates.
      *
      * @throws ClassifierClosedException after {@link #close()}
      */
@@ -191,6 +196,7 @@ public final class OnnxIntentClassifier implements IntentClassifier {
             float[][] out = new float[normalized.size()][];
             // batches of the batcher's size keep one ONNX run's memory bounded
             for (int from = 0; from < normalized.size(); from += DEFAULT_MAX_BATCH) {
+                pacer.yieldToServing();
                 List<String> part = normalized.subList(from, Math.min(normalized.size(), from + DEFAULT_MAX_BATCH));
                 float[][] rows = v.embed(part, language);
                 System.arraycopy(rows, 0, out, from, rows.length);
@@ -198,9 +204,16 @@ public final class OnnxIntentClassifier implements IntentClassifier {
             return out;
         } catch (OrtException e) {
             throw new IvbotException("ONNX embedding failed: " + e.getMessage(), e);
+        } catch (TrainingCancelledException e) {
+            throw new IvbotException("ONNX embedding interrupted", e);
         } finally {
             v.release();
         }
+    }
+
+    /** Time {@link #embed} and the gate's scoring have waited for turns so far; for tests. */
+    long pausedForTurnsNanos() {
+        return pacer.pausedNanos();
     }
 
     /** True while a classification is queued or running: what a training beside it gives way to. */

@@ -128,7 +128,7 @@ class ModelLifecycleTest {
     }
 
     @Test
-    void aTrainingBesideTurnsGivesWayToThemAndStillFinishes() throws Exception {
+    void aTrainingAndAnEmbeddingBesideTurnsGiveWayToThemAndStillFinish() throws Exception {
         java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
         ModelTrainer trainer = ModelTrainer.builder().progress(new java.io.PrintStream(log, true,
                 java.nio.charset.StandardCharsets.UTF_8)).intraOpThreads(1).build();
@@ -137,29 +137,42 @@ class ModelLifecycleTest {
                         .pollInterval(Duration.ZERO).listener(events::add))
                 .trainer(trainer).trainIfMissing(false).build()) {
             OnnxIntentClassifier onnx = model.classifier();
-            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-            java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
-            // a user who asks again as soon as answered (the model always has a turn waiting), 300 times
-            Thread user = new Thread(() -> {
-                while (!stop.get() && answered.get() < 300) {
-                    onnx.classify(new dev.ivbot.spi.ClassifierInput("年假有几天", "年假有几天", dev.ivbot.Language.ZH));
-                    answered.incrementAndGet();
-                }
-            });
-            user.start();
+
+            // an operator mines the review queue while a user asks again as soon as answered
+            List<String> queued = new ArrayList<>();
+            kb.intents().values().forEach(i -> queued.addAll(i.examplesZh()));
+            Thread user = busyUser(onnx, 300);
+            try {
+                assertThat(onnx.embed(queued, dev.ivbot.Language.ZH).length).isEqualTo(queued.size());
+            } finally {
+                user.join();
+            }
+            assertThat(onnx.pausedForTurnsNanos()).as("the embedding waited for turns").isPositive();
+
+            // then edits an example: the retrain beside the same kind of user
+            user = busyUser(onnx, 300);
             try {
                 KnowledgeBase edited = KnowledgeBase.load(folder("edited").addExample("leave_policy", "zh", "年休假到底能休几天").root());
                 ModelEvent loaded = await(model.retrain(edited));
                 assertThat(loaded.type()).isEqualTo(ModelEvent.Type.LOADED);
             } finally {
-                stop.set(true);
                 user.join();
             }
             assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8)).as("the trainer's progress")
                     .containsPattern("gave way to turns for [0-9.]+ s");
-            assertThat(answered.get()).isEqualTo(300);
             assertThat(onnx.servingVersion()).isEqualTo("2");
         }
+    }
+
+    /** A started thread that asks {@code turns} times, each as soon as the last is answered: a turn always waits. */
+    private static Thread busyUser(OnnxIntentClassifier onnx, int turns) {
+        Thread user = new Thread(() -> {
+            for (int i = 0; i < turns; i++) {
+                onnx.classify(new dev.ivbot.spi.ClassifierInput("年假有几天", "年假有几天", dev.ivbot.Language.ZH));
+            }
+        }, "busy-user");
+        user.start();
+        return user;
     }
 
     @Test
