@@ -65,8 +65,8 @@ import org.slf4j.LoggerFactory;
  * decoding it or checking its signature: only its expiry is checked again, against the clock, with
  * the leeway. The key is the whole token, signature included, so a token that differs in any
  * character is verified in full; refusals are never kept. This is what Envoy's {@code jwt_authn}
- * filter does with its {@code jwt_cache_config}; it halves the CPU of the example server's chat
- * request spent on the token (docs/benchmarks.md).
+ * filter does with its {@code jwt_cache_config}. On the example server, checking the token was 16 %
+ * of a chat request's CPU; with the cache a request costs 11-33 % less (docs/benchmarks.md).
  *
  * <p>Thread-safe: build one at start-up and share it. Its configuration is immutable.
  */
