@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -159,7 +160,7 @@ public final class ModelTrainer {
      * training gives way while {@code servingBusy} says turns are waiting for the model (see
      * {@link TrainingPool}), so that an operator's KB edit does not push turns past their deadline.
      */
-    TrainingReport train(KnowledgeBase kb, Path repository, java.util.function.BooleanSupplier servingBusy) {
+    TrainingReport train(KnowledgeBase kb, Path repository, BooleanSupplier servingBusy) {
         Objects.requireNonNull(kb, "kb");
         Objects.requireNonNull(repository, "repository");
         long start = System.nanoTime();
@@ -196,7 +197,6 @@ public final class ModelTrainer {
                         Encoder encoder = new Encoder(Resources.read(refs[0], tmp), Resources.read(refs[1], tmp),
                                 Encoder.Pooling.CLS, MAX_TOKENS, 1)) {
                     r = trainLanguage(kb, language, labels, encoder, pool);
-
                 } catch (OrtException e) {
                     throw new IllegalStateException("the " + code + " encoder failed: " + e.getMessage(), e);
                 }

@@ -39,8 +39,8 @@ public final class ServingPacer {
     private final BooleanSupplier servingBusy;
     private final LongSupplier clock;
     private final LongAdder pausedNanos = new LongAdder();
-    private volatile long runUntil = Long.MIN_VALUE;
-    private volatile boolean paused;
+    /** Until when the work runs without looking; the creation time until the first pause. */
+    private volatile long runUntil;
 
     /**
      * @param servingBusy true while turns wait for the model in this process
@@ -49,6 +49,7 @@ public final class ServingPacer {
     public ServingPacer(BooleanSupplier servingBusy, LongSupplier clock) {
         this.servingBusy = servingBusy;
         this.clock = clock;
+        this.runUntil = clock.getAsLong();
     }
 
     /**
@@ -60,7 +61,7 @@ public final class ServingPacer {
      */
     public void yieldToServing() {
         long now = clock.getAsLong();
-        if ((paused && now - runUntil < 0) || !servingBusy.getAsBoolean()) {
+        if (now - runUntil < 0 || !servingBusy.getAsBoolean()) {
             return;
         }
         long start = now;
@@ -73,7 +74,6 @@ public final class ServingPacer {
         }
         pausedNanos.add(now - start);
         runUntil = now + RUN_QUANTUM_NANOS;
-        paused = true;
     }
 
     /** Time the steps spent waiting for turns, summed over the threads that called {@link #yieldToServing()}. */
