@@ -16,6 +16,7 @@ import dev.ivbot.review.ReviewRecorder;
 import dev.ivbot.review.ReviewService;
 import dev.ivbot.review.internal.Agglomerative;
 import dev.ivbot.review.internal.CharGrams;
+import dev.ivbot.review.internal.KbCentering;
 import dev.ivbot.rules.RuleClassifier;
 import dev.ivbot.spi.ReviewItem;
 import dev.ivbot.spi.ReviewQueue;
@@ -283,7 +284,7 @@ class OperatorLoopScenarioTest {
             }
             assertThat(heard.tryAcquire(traffic.size(), 2, TimeUnit.MINUTES)).isTrue();
             for (Language lang : Language.values()) {
-                for (double t = 0.25; t <= 0.601; t += 0.05) {
+                for (double t = 0.70; t <= 1.001; t += 0.025) {
                     ReviewService review = ReviewService.builder().knowledgeBase(folder.root()).queue(queue)
                             .embedder(model.classifier()::embed).distanceThreshold(lang, t).build();
                     List<ReviewCluster> clusters = review.clusters().stream().filter(c -> c.language() == lang).toList();
@@ -342,13 +343,14 @@ class OperatorLoopScenarioTest {
                     }
                 }
                 float[][] x = units(model.embed(texts.subList(part.size(), texts.size()), lang));
+                float[][] apart = KbCentering.fit(x).apply(e);
                 CharGrams grams = new CharGrams(texts);
                 for (double w : new double[] {0, 0.3, 0.5, 0.7}) {
                     float lw = (float) w;
                     float ew = (float) (1 - w);
-                    for (double t = 0.3; t <= 0.751; t += 0.05) {
+                    for (double t = 0.6; t <= 1.001; t += 0.05) {
                         int[] labels = Agglomerative.cluster(part.size(),
-                                (i, j) -> ew * Agglomerative.dot(e[i], e[j]) + lw * grams.similarity(i, j), t);
+                                (i, j) -> ew * Agglomerative.dot(apart[i], apart[j]) + lw * grams.similarity(i, j), t);
                         System.out.printf("lexical %.1f threshold %.2f %s: %s%n", w, t, lang.code(), figures(part, labels));
                     }
                     // add-to-intent: best score over the intent's own examples vs over the other intents'
@@ -378,6 +380,108 @@ class OperatorLoopScenarioTest {
                 }
             }
         }
+    }
+
+    /**
+     * Why the clustering runs on {@link KbCentering}'s view (chosen on dev data only): 30 random
+     * triples of the demo KB's intents other than {@link #REMOVED}, each intent's KB examples mixed
+     * with 40 eval/dev.jsonl questions of other intents (the queue's rest), clustered with the plain
+     * embeddings and with the centred ones; per threshold, how many of the 90 intents come out as one
+     * dominant cluster (purity >= 0.9 holding >= 80 % of its questions). Fails if the centred view at
+     * the default threshold no longer beats the plain embeddings at their best threshold.
+     */
+    @Test
+    @org.junit.jupiter.api.Tag("long")
+    void centringOnRandomDevTriples() throws Exception {
+        KnowledgeBase kb = KnowledgeBase.load(RealModelTest.KB_DIR);
+        List<Labeled> dev = read("dev.jsonl");
+        List<String> pool = kb.intents().keySet().stream().filter(i -> !REMOVED.contains(i)).sorted().toList();
+        try (OnnxIntentClassifier model = OnnxIntentClassifier.builder().repository(scratch.resolve("models"))
+                .knowledgeBase(kb).watch(false).trainIfMissing(true).pollInterval(java.time.Duration.ZERO).build()) {
+            for (Language lang : Language.values()) {
+                Map<String, float[][]> examples = new HashMap<>();
+                for (String id : pool) {
+                    examples.put(id, units(model.embed(kb.intents().get(id).examples(lang), lang)));
+                }
+                List<Labeled> rest = dev.stream()
+                        .filter(l -> Language.detect(l.text()) == lang && !REMOVED.contains(l.intent())).toList();
+                float[][] restVectors = units(model.embed(rest.stream().map(Labeled::text).toList(), lang));
+                double[] thresholds = new double[29];
+                for (int t = 0; t < thresholds.length; t++) {
+                    thresholds[t] = 0.30 + 0.025 * t;
+                }
+                int[] plain = new int[thresholds.length];
+                int[] centred = new int[thresholds.length];
+                for (int seed = 0; seed < 30; seed++) {
+                    java.util.Random random = new java.util.Random(seed);
+                    List<String> shuffled = new ArrayList<>(pool);
+                    java.util.Collections.shuffle(shuffled, random);
+                    List<String> triple = shuffled.subList(0, 3);
+                    List<float[]> queue = new ArrayList<>();
+                    List<String> truth = new ArrayList<>();
+                    for (String id : triple) {
+                        for (float[] v : examples.get(id)) {
+                            queue.add(v);
+                            truth.add(id);
+                        }
+                    }
+                    List<Integer> others = new ArrayList<>();
+                    for (int i = 0; i < rest.size(); i++) {
+                        if (!triple.contains(rest.get(i).intent())) {
+                            others.add(i);
+                        }
+                    }
+                    java.util.Collections.shuffle(others, random);
+                    for (int i : others.subList(0, Math.min(40, others.size()))) {
+                        queue.add(restVectors[i]);
+                        truth.add("other");
+                    }
+                    List<float[]> kbSide = new ArrayList<>();
+                    pool.stream().filter(id -> !triple.contains(id)).forEach(id -> kbSide.addAll(List.of(examples.get(id))));
+                    float[][] raw = queue.toArray(float[][]::new);
+                    float[][] apart = KbCentering.fit(kbSide.toArray(float[][]::new)).apply(raw);
+                    for (int t = 0; t < thresholds.length; t++) {
+                        plain[t] += dominant(Agglomerative.cluster(raw, thresholds[t]), truth, triple);
+                        centred[t] += dominant(Agglomerative.cluster(apart, thresholds[t]), truth, triple);
+                    }
+                }
+                StringBuilder line = new StringBuilder();
+                int plainBest = 0;
+                int centredAtDefault = -1;
+                double chosen = lang == Language.ZH ? ReviewService.DEFAULT_DISTANCE_THRESHOLD
+                        : ReviewService.DEFAULT_DISTANCE_THRESHOLD_EN;
+                for (int t = 0; t < thresholds.length; t++) {
+                    line.append(String.format(" %.3f: %d / %d;", thresholds[t], plain[t], centred[t]));
+                    plainBest = Math.max(plainBest, plain[t]);
+                    if (Math.abs(thresholds[t] - chosen) < 1e-9) {
+                        centredAtDefault = centred[t];
+                    }
+                }
+                System.out.printf("random dev triples %s, dominant of 90 (plain / centred):%s%n", lang.code(), line);
+                assertThat(centredAtDefault).as("%s centred at %.3f vs plain at its best", lang, chosen).isGreaterThan(plainBest);
+            }
+        }
+    }
+
+    /** How many of the triple's intents are one cluster of purity >= 0.9 holding >= 80 % of their questions. */
+    static int dominant(int[] labels, List<String> truth, List<String> triple) {
+        int meeting = 0;
+        for (String id : triple) {
+            Map<Integer, Integer> counts = new HashMap<>();
+            int questions = 0;
+            for (int i = 0; i < labels.length; i++) {
+                if (truth.get(i).equals(id)) {
+                    counts.merge(labels[i], 1, Integer::sum);
+                    questions++;
+                }
+            }
+            Map.Entry<Integer, Integer> top = counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+            long size = java.util.Arrays.stream(labels).filter(l -> l == top.getKey()).count();
+            if ((double) top.getValue() / size >= 0.9 && (double) top.getValue() / questions >= 0.8) {
+                meeting++;
+            }
+        }
+        return meeting;
     }
 
     static float[][] units(float[][] raw) {
