@@ -26,7 +26,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -121,30 +124,55 @@ final class ApiServlet extends HttpServlet {
         }
     }
 
-    private void chat(VerifiedToken token, HttpServletRequest request, HttpServletResponse response) {
+    private void chat(VerifiedToken token, HttpServletRequest request, HttpServletResponse response) throws IOException {
         Language language = preferredLanguage(request);
+        Optional<JsonNode> arrived = bodies.readIfArrived(request);
+        if (arrived.isPresent()) {
+            CompletableFuture<Reply> turn = engine.chatAsync(chatRequest(token, arrived.get()));
+            if (turn.isDone()) {
+                // answered already (the rules, sessions in memory): no async request, no second dispatch
+                answer(turn, request, response, language);
+                return;
+            }
+            AsyncContext async = request.startAsync();
+            async.setTimeout(0);
+            turn.whenComplete((reply, error) -> answerAndComplete(turn, async, request, response, language));
+            return;
+        }
         // from here on no thread waits: not for the body's bytes, not for Redis (up to the failover
         // buffer), not for the model
         AsyncContext async = request.startAsync();
         async.setTimeout(0);
-        bodies.read(async)
-                .thenCompose(body -> engine.chatAsync(chatRequest(token, body)))
-                .whenComplete((reply, error) -> {
-                    try {
-                        if (error != null) {
-                            fail(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error,
-                                    request, response, language);
-                        } else if (reply.fallbackReason() == FallbackReason.STORE_BUSY) {
-                            busy(response, reply.text());
-                        } else {
-                            Http.write(response, 200, toJson(reply));
-                        }
-                    } catch (IOException | RuntimeException e) {
-                        LOG.debug("could not write the reply: {}", e.toString());
-                    } finally {
-                        async.complete();
-                    }
-                });
+        CompletableFuture<Reply> turn = bodies.read(async).thenCompose(body -> engine.chatAsync(chatRequest(token, body)));
+        turn.whenComplete((reply, error) -> answerAndComplete(turn, async, request, response, language));
+    }
+
+    private void answerAndComplete(CompletableFuture<Reply> turn, AsyncContext async, HttpServletRequest request,
+            HttpServletResponse response, Language language) {
+        try {
+            answer(turn, request, response, language);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("could not write the reply: {}", e.toString());
+        } finally {
+            async.complete();
+        }
+    }
+
+    /** Writes the reply of a turn that is done, or the error it failed with. */
+    private void answer(CompletableFuture<Reply> turn, HttpServletRequest request, HttpServletResponse response,
+            Language language) throws IOException {
+        Reply reply;
+        try {
+            reply = turn.join();
+        } catch (CompletionException | CancellationException e) {
+            fail(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e, request, response, language);
+            return;
+        }
+        if (reply.fallbackReason() == FallbackReason.STORE_BUSY) {
+            busy(response, reply.text());
+        } else {
+            Http.write(response, 200, toJson(reply));
+        }
     }
 
     private ChatRequest chatRequest(VerifiedToken token, JsonNode body) {
