@@ -1,5 +1,7 @@
 package dev.ivbot.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,6 +24,12 @@ public final class SessionKeys {
     public static final int MAX_LITERAL_SESSION_ID = InputValidator.MAX_ID_LENGTH - USER_HASH_LENGTH - 1;
 
     private static final HexFormat HEX = HexFormat.of();
+    /**
+     * The users' hashes, since a user takes several turns: a SHA-256 with its {@code MessageDigest}
+     * lookup was a tenth of a turn's CPU with the rules (the HTTP benchmark's JFR profile). Bounded;
+     * a hash that was evicted is computed again, with the same result.
+     */
+    private static final Cache<String, String> USER_HASHES = Caffeine.newBuilder().maximumSize(10_000).build();
 
     private SessionKeys() {}
 
@@ -31,7 +39,7 @@ public final class SessionKeys {
      * {@link InputValidator#validateIds}; the result passes it too.
      */
     public static String storeId(String userId, String sessionId) {
-        String user = sha256Hex(userId, USER_HASH_LENGTH);
+        String user = USER_HASHES.get(userId, id -> sha256Hex(id, USER_HASH_LENGTH));
         // the separator sits at a fixed position, so a literal id can never equal a hashed one
         if (sessionId.length() <= MAX_LITERAL_SESSION_ID) {
             return user + ':' + sessionId;

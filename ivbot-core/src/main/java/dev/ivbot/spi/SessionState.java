@@ -1,6 +1,5 @@
 package dev.ivbot.spi;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -62,14 +61,15 @@ public record SessionState(String sessionId, String userId, long version, long t
      */
     public SessionState next(@Nullable String intent, String newLanguage, Map<String, String> newSlots,
             TurnRecord turn, long nowMillis) {
-        List<TurnRecord> recent = new ArrayList<>(recentTurns.size() + 1);
         int from = Math.max(0, recentTurns.size() + 1 - MAX_RECENT_TURNS);
+        TurnRecord[] recent = new TurnRecord[recentTurns.size() - from + 1];
         for (int i = from; i < recentTurns.size(); i++) {
-            recent.add(recentTurns.get(i));
+            recent[i - from] = recentTurns.get(i);
         }
-        recent.add(turn);
-        return new SessionState(sessionId, userId, version + 1, turns + 1, intent, newLanguage, newSlots, recent,
-                createdAtMillis, nowMillis);
+        recent[recent.length - 1] = Objects.requireNonNull(turn, "turn");
+        // an immutable list, which the constructor's List.copyOf keeps as it is: one copy per turn, not two
+        return new SessionState(sessionId, userId, version + 1, turns + 1, intent, newLanguage, newSlots,
+                List.of(recent), createdAtMillis, nowMillis);
     }
 
     /** A builder for the state of {@code sessionId}, owned by {@code userId}; everything else starts as in {@link #empty}. */

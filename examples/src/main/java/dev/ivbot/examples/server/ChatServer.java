@@ -196,10 +196,6 @@ public final class ChatServer implements AutoCloseable {
             HttpConfiguration http = new HttpConfiguration();
             http.setSendServerVersion(false);
             http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
-            // Jetty keeps a per-connection trie of header values (Authorization among them) and
-            // clears it when it fills: behind a gateway each request on a connection carries
-            // another user's token, and the benchmark's JFR put 5 % of the CPU in rebuilding it
-            http.setHeaderCacheSize(0);
             ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
             connector.setHost(config.host());
             connector.setPort(config.port());
