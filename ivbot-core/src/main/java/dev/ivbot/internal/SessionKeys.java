@@ -29,7 +29,8 @@ public final class SessionKeys {
      * lookup was a tenth of a turn's CPU with the rules (the HTTP benchmark's JFR profile). Bounded;
      * a hash that was evicted is computed again, with the same result.
      */
-    private static final Cache<String, String> USER_HASHES = Caffeine.newBuilder().maximumSize(10_000).build();
+    private static final Cache<String, String> USER_HASHES = Caffeine.newBuilder().maximumSize(10_000)
+            .executor(Runnable::run).build(); // no maintenance task on a pool the engine does not own
 
     private SessionKeys() {}
 

@@ -132,7 +132,7 @@ public final class JwtVerifier {
         this.claimToSlot = Map.copyOf(b.claimToSlot);
         this.leeway = b.leeway;
         this.accepted = b.verifiedTokenCacheSize == 0 ? null
-                : Caffeine.newBuilder().maximumSize(b.verifiedTokenCacheSize).build();
+                : Caffeine.newBuilder().maximumSize(b.verifiedTokenCacheSize).executor(Runnable::run).build();
     }
 
     public static Builder builder() {
