@@ -126,9 +126,15 @@ final class ApiServlet extends HttpServlet {
 
     private void chat(VerifiedToken token, HttpServletRequest request, HttpServletResponse response) throws IOException {
         Language language = preferredLanguage(request);
-        Optional<JsonNode> arrived = bodies.readIfArrived(request);
+        Optional<byte[]> arrived = bodies.bodyIfArrived(request);
         if (arrived.isPresent()) {
-            CompletableFuture<Reply> turn = engine.chatAsync(chatRequest(token, arrived.get()));
+            CompletableFuture<Reply> turn;
+            try {
+                turn = engine.chatAsync(chatRequest(token, Http.parseJsonObject(arrived.get())));
+            } catch (RuntimeException e) {
+                // answered like a turn that failed: the body was read, so the connection stays open
+                turn = CompletableFuture.failedFuture(e);
+            }
             if (turn.isDone()) {
                 // answered already (the rules, sessions in memory): no async request, no second dispatch
                 answer(turn, request, response, language);
@@ -136,7 +142,8 @@ final class ApiServlet extends HttpServlet {
             }
             AsyncContext async = request.startAsync();
             async.setTimeout(0);
-            turn.whenComplete((reply, error) -> answerAndComplete(turn, async, request, response, language));
+            CompletableFuture<Reply> waiting = turn;
+            waiting.whenComplete((reply, error) -> answerAndComplete(waiting, async, request, response, language));
             return;
         }
         // from here on no thread waits: not for the body's bytes, not for Redis (up to the failover

@@ -59,16 +59,18 @@ final class JsonBodyReader {
     }
 
     /**
-     * The body, when every byte of it has arrived already: read at once on the calling thread,
-     * which cannot wait since nothing is left to wait for. A chat body is a few dozen bytes that
-     * come with the headers, and the asynchronous read (a listener, a deadline task, a second
-     * dispatch) cost about as much CPU as the turn itself in the HTTP benchmark. Empty when the
-     * body has not all arrived, has no declared length, or is over {@link Http#MAX_BODY_BYTES}:
-     * then {@link #read} takes it, with every limit.
+     * The body's bytes, when every one of them has arrived already: read at once on the calling
+     * thread, which cannot wait since nothing is left to wait for. A chat body is a few dozen bytes
+     * that come with the headers, and the asynchronous read (a listener, a deadline task, a second
+     * dispatch) cost about as much CPU as the turn itself in the HTTP benchmark. Empty when the body
+     * has not all arrived, has no declared length, or is over {@link Http#MAX_BODY_BYTES}: then
+     * {@link #read} takes it, with every limit. The caller parses the bytes
+     * ({@link Http#parseJsonObject}); the body has been read either way, so a 400 for them can keep
+     * the connection.
      *
-     * @throws ApiException 415 for a body not declared as JSON, 400 for one that is not a JSON object
+     * @throws ApiException 415 for a body not declared as JSON (before any byte is read)
      */
-    Optional<JsonNode> readIfArrived(HttpServletRequest request) throws IOException {
+    Optional<byte[]> bodyIfArrived(HttpServletRequest request) throws IOException {
         Http.requireJsonContentType(request.getContentType());
         long declared = request.getContentLengthLong();
         if (declared <= 0 || declared > Http.MAX_BODY_BYTES) {
@@ -78,7 +80,7 @@ final class JsonBodyReader {
         if (in.available() < declared) {
             return Optional.empty();
         }
-        return Optional.of(Http.parseJsonObject(in.readNBytes((int) declared)));
+        return Optional.of(in.readNBytes((int) declared));
     }
 
     /**

@@ -156,6 +156,23 @@ class ChatApiTest {
     }
 
     @Test
+    void aBodyThatWasReadButIsWrongIs400AndKeepsTheConnection() throws Exception {
+        byte[] good = TestHttp.JSON.writeValueAsBytes(Map.of("sessionId", session(), "text", "年假有几天"));
+        byte[] noText = TestHttp.JSON.writeValueAsBytes(Map.of("sessionId", session()));
+        byte[] malformed = "{\"text\": \"年假".getBytes(StandardCharsets.UTF_8);
+        try (KeepAliveClient connection = new KeepAliveClient("127.0.0.1", server.uri().getPort())) {
+            assertThat(connection.exchange(KeepAliveClient.request("POST", "/api/chat", token("alice"), noText)))
+                    .isEqualTo(400);
+            assertThat(connection.isOpen()).as("a 400 for a body that was read keeps the connection").isTrue();
+            assertThat(connection.exchange(KeepAliveClient.request("POST", "/api/chat", token("alice"), malformed)))
+                    .isEqualTo(400);
+            assertThat(connection.isOpen()).isTrue();
+            assertThat(connection.exchange(KeepAliveClient.request("POST", "/api/chat", token("alice"), good)))
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
     void aTokenSignedWithAnotherSecretIs401() {
         String forged = JWT.create().withSubject("alice").withExpiresAt(Instant.now().plusSeconds(600))
                 .sign(Algorithm.HMAC256("another-secret-another-secret-another!!"));
