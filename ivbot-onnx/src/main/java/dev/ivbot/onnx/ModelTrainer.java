@@ -128,7 +128,8 @@ public final class ModelTrainer {
         this.augmentPerExample = b.augmentPerExample;
         this.intraOpThreads = b.intraOpThreads;
         this.devSet = List.copyOf(b.devSet);
-        this.headOptions = new LinearHead.Options(b.epochs, 32, b.learningRate, b.weightDecay, 1.0, 1.0, b.seed);
+        this.headOptions = new LinearHead.Options(b.epochs, 32, b.learningRate, b.weightDecay,
+                LinearHead.Options.DEFAULT.denseScale(), LinearHead.Options.DEFAULT.sparseScale(), b.seed);
         this.scheduleSet = b.scheduleSet;
     }
 
