@@ -128,13 +128,7 @@ final class ApiServlet extends HttpServlet {
         Language language = preferredLanguage(request);
         Optional<byte[]> arrived = bodies.bodyIfArrived(request);
         if (arrived.isPresent()) {
-            CompletableFuture<Reply> turn;
-            try {
-                turn = engine.chatAsync(chatRequest(token, Http.parseJsonObject(arrived.get())));
-            } catch (RuntimeException e) {
-                // answered like a turn that failed: the body was read, so the connection stays open
-                turn = CompletableFuture.failedFuture(e);
-            }
+            CompletableFuture<Reply> turn = turn(token, arrived.get());
             if (turn.isDone()) {
                 // answered already (the rules, sessions in memory): no async request, no second dispatch
                 answer(turn, request, response, language);
@@ -142,8 +136,7 @@ final class ApiServlet extends HttpServlet {
             }
             AsyncContext async = request.startAsync();
             async.setTimeout(0);
-            CompletableFuture<Reply> waiting = turn;
-            waiting.whenComplete((reply, error) -> answerAndComplete(waiting, async, request, response, language));
+            turn.whenComplete((reply, error) -> answerAndComplete(turn, async, request, response, language));
             return;
         }
         // from here on no thread waits: not for the body's bytes, not for Redis (up to the failover
@@ -152,6 +145,15 @@ final class ApiServlet extends HttpServlet {
         async.setTimeout(0);
         CompletableFuture<Reply> turn = bodies.read(async).thenCompose(body -> engine.chatAsync(chatRequest(token, body)));
         turn.whenComplete((reply, error) -> answerAndComplete(turn, async, request, response, language));
+    }
+
+    /** The turn for a body that was read whole; a bad body fails the turn, so its 400 keeps the connection. */
+    private CompletableFuture<Reply> turn(VerifiedToken token, byte[] body) {
+        try {
+            return engine.chatAsync(chatRequest(token, Http.parseJsonObject(body)));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private void answerAndComplete(CompletableFuture<Reply> turn, AsyncContext async, HttpServletRequest request,
