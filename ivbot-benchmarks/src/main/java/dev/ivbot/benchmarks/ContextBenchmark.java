@@ -99,6 +99,6 @@ public class ContextBenchmark {
         DialogPolicy.Decision alone = new DialogPolicy.Decision("salary_structure", 0.8, Source.MODEL, null,
                 List.of(), false);
         DialogPolicy.Decision read = DialogPolicy.standalone(knowledgeBase, c, Source.CONTEXT, false, Language.ZH);
-        return DialogPolicy.resolve(context, alone, read, TextNormalizer.normalize(d[1]));
+        return DialogPolicy.resolve(context, alone, read, TextNormalizer.normalize(d[1]), true);
     }
 }

@@ -96,9 +96,37 @@ class DialogPolicyTableTest {
         Decision standalone = standalone(alone);
         Decision context_ = inContext == null ? null
                 : DialogPolicy.standalone(KB, reads(inContext), Source.CONTEXT, false, Language.ZH);
-        Decision d = DialogPolicy.resolve(context, standalone, context_, text);
+        Decision d = DialogPolicy.resolve(context, standalone, context_, text, false);
         assertThat(d.intent()).as(name).isEqualTo(intent);
         assertThat(d.source()).as(name).isEqualTo(source);
+    }
+
+    static Stream<Arguments> modelReadings() {
+        return Stream.of(
+                // name, text, alone (the model's probabilities), in context, whether the scores are the model's,
+                // expected intent (null: fallback)
+                Arguments.of("vague sub-question the model reads as about the KB: stays", "需要谁同意",
+                        "salary:0.06", "leave_policy:0.99", true, LEAVE),
+                Arguments.of("at the floor: stays", "比例高吗", "salary:" + DialogPolicy.IN_SCOPE_FLOOR,
+                        "leave_policy:0.99", true, LEAVE),
+                Arguments.of("ambiguous alone, the topic in context: stays", "有补充医疗吗",
+                        "salary:0.55 interview_process:0.5", "leave_policy:0.99", true, LEAVE),
+                Arguments.of("out of scope: the model leaves its best intent a sliver", "你是chatgpt吗",
+                        "salary:0.0127", "leave_policy:0.99", true, null),
+                Arguments.of("the same scores from a rule classifier say nothing of scope: fallback", "需要谁同意",
+                        "salary:0.06", "leave_policy:0.99", false, null),
+                Arguments.of("vague, but the context reading names another intent: fallback", "需要谁同意",
+                        "salary:0.06", "interview_process:0.99", true, null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modelReadings")
+    void aVagueQuestionTheModelReadsAsInScopeContinuesTheTopic(String name, String text, String alone,
+            String inContext, boolean modelScores, @Nullable String intent) {
+        Decision d = DialogPolicy.resolve(ON_LEAVE, standalone(alone),
+                DialogPolicy.standalone(KB, reads(inContext), Source.CONTEXT, false, Language.ZH), text, modelScores);
+        assertThat(d.intent()).as(name).isEqualTo(intent);
+        assertThat(d.source()).as(name).isEqualTo(intent == null ? Source.FALLBACK : Source.CONTEXT);
     }
 
     static Stream<Arguments> whenToReadInContext() {
