@@ -64,14 +64,15 @@ public final class ReviewRecorder implements TurnListener {
     private final List<String> handoffWords;
     private final InstantSource clock;
     private final PiiRedactor redactor = PiiRedactor.standard();
-    private final Map<String, Last> lastTurns = new LinkedHashMap<>(256, 0.75f, true) {
+    private final Map<String, Seen> lastTurns = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Last> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
             return size() > SESSIONS_REMEMBERED;
         }
     };
 
-    private record Last(TurnEvent event, Instant time, boolean recorded) {}
+    /** A turn as the recorder compares it with the next one: its text normalised and its hand-off test done once. */
+    private record Seen(TurnEvent event, String normalized, boolean handoff, Instant time, boolean recorded) {}
 
     private ReviewRecorder(Builder b) {
         this.queue = b.queue;
@@ -94,18 +95,20 @@ public final class ReviewRecorder implements TurnListener {
         }
         Instant now = clock.instant();
         String key = event.userId() + '\u0000' + reply.sessionId();
-        Last last = lastTurns.get(key);
+        String normalized = TextNormalizer.normalize(event.question());
+        boolean handoff = isHandoff(event);
+        Seen last = lastTurns.get(key);
         if (last != null && !last.recorded && !now.isAfter(last.time.plus(window))) {
-            ReviewReason followUp = followUpReason(last.event, event);
+            ReviewReason followUp = followUpReason(last, event, normalized, handoff);
             if (followUp != null) {
                 record(last.event, followUp, last.time);
             }
         }
-        ReviewReason reason = isHandoff(event) ? null : reasonOf(event);
+        ReviewReason reason = handoff ? null : reasonOf(event);
         if (reason != null) {
             record(event, reason, now);
         }
-        lastTurns.put(key, new Last(event, now, reason != null));
+        lastTurns.put(key, new Seen(event, normalized, handoff, now, reason != null));
     }
 
     private @Nullable ReviewReason reasonOf(TurnEvent event) {
@@ -126,9 +129,10 @@ public final class ReviewRecorder implements TurnListener {
         return classified && reply.confidence() < lowConfidence ? ReviewReason.LOW_CONFIDENCE : null;
     }
 
-    private @Nullable ReviewReason followUpReason(TurnEvent previous, TurnEvent next) {
-        Reply before = answered(previous);
-        if (isHandoff(next) && !isHandoff(previous)) {
+    private @Nullable ReviewReason followUpReason(Seen previous, TurnEvent next, String nextNormalized,
+            boolean nextIsHandoff) {
+        Reply before = answered(previous.event);
+        if (nextIsHandoff && !previous.handoff) {
             return ReviewReason.HUMAN_REQUESTED;
         }
         Reply after = answered(next);
@@ -136,12 +140,10 @@ public final class ReviewRecorder implements TurnListener {
         if (topic == null || after.source() == Source.CONTEXT || after.source() == Source.CHOICE) {
             return null;
         }
-        String a = TextNormalizer.normalize(previous.question());
-        String b = TextNormalizer.normalize(next.question());
-        if (a.equals(b)) {
+        if (previous.normalized.equals(nextNormalized)) {
             return null;
         }
-        if (topic.equals(after.intent()) || similarity(a, b) >= REPHRASE_SIMILARITY) {
+        if (topic.equals(after.intent()) || similarity(previous.normalized, nextNormalized) >= REPHRASE_SIMILARITY) {
             return ReviewReason.REPHRASED;
         }
         return null;
