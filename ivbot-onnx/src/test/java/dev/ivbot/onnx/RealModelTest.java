@@ -127,6 +127,24 @@ class RealModelTest {
         delete(repo);
     }
 
+    @Test
+    void aVagueFollowUpThatTheModelReadsAsInScopeStaysOnTheTopic() throws IOException {
+        Path repo = copyRepository();
+        try (OnnxIntentClassifier model = serve(repo, new ArrayList<>());
+                DialogEngine engine = Hybrid.configure(DialogEngine.builder().knowledgeBase(kb), model,
+                        RuleClassifier.factory()).build()) {
+            expect(engine, "vague", "什么时候可以入职", "start_date");
+            // off topic: the model leaves its best intent a sliver, so the topic does not take it
+            assertThat(engine.chat(ChatRequest.of("u1", "vague", "今天股票涨了没")).isFallback()).isTrue();
+            // no content word and no pronoun: alone a low-confidence fallback, but about the KB
+            Reply vague = expect(engine, "vague", "需要谁同意", "start_date");
+            assertThat(vague.source()).isEqualTo(dev.ivbot.Source.CONTEXT);
+            assertThat(engine.chat(ChatRequest.of("u1", "vague-alone", "需要谁同意")).isFallback()).isTrue();
+        } finally {
+            delete(repo);
+        }
+    }
+
     private static Reply expect(DialogEngine engine, String session, String text, String intent) {
         Reply reply = engine.chat(ChatRequest.of("u1", session, text));
         assertThat(reply.intent()).as("intent of '%s'", text).isEqualTo(intent);
