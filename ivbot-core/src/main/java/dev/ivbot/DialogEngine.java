@@ -614,21 +614,19 @@ public final class DialogEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             read = CompletableFuture.failedFuture(e);
         }
+        // the stand-alone verdict's scores are the model's when the primary model answered, not the rules in its place
+        boolean modelScores = turn.rt.primary.source() == Source.MODEL && !alone.degraded();
         return read.handle((c, e) -> {
+            Decision inContext = null;
             if (e != null || c == null) {
                 // the context reading is an aid: without it the policy weighs the stand-alone verdict alone
                 LOG.debug("context reading by {} gave nothing: {}", reader.name(), e == null ? "deadline" : e.toString());
-                return DialogPolicy.resolve(context, alone, null, turn.normalized, modelScores(turn, alone));
+            } else {
+                inContext = DialogPolicy.standalone(turn.rt.knowledgeBase, c, Source.CONTEXT, alone.degraded(),
+                        turn.language);
             }
-            Decision inContext = DialogPolicy.standalone(turn.rt.knowledgeBase, c, Source.CONTEXT, alone.degraded(),
-                    turn.language);
-            return DialogPolicy.resolve(context, alone, inContext, turn.normalized, modelScores(turn, alone));
+            return DialogPolicy.resolve(context, alone, inContext, turn.normalized, modelScores);
         });
-    }
-
-    /** Whether the stand-alone verdict's scores are the model's (the primary answered, not the rules in its place). */
-    private static boolean modelScores(Turn turn, Decision alone) {
-        return turn.rt.primary.source() == Source.MODEL && !alone.degraded();
     }
 
     private CompletableFuture<Decision> classify(Turn turn, DialogPolicy.Context context) {
