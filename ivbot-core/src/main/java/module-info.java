@@ -1,7 +1,7 @@
 /**
  * The dialog engine, its SPIs, the knowledge base, sessions in memory, JWT and review.
  * Exports API and SPI packages only; {@code internal} packages are closed, except the two pieces the
- * sibling ivbot modules share (text normalisation; threads and folder watching), exported to them alone.
+ * sibling ivbot modules share (text normalisation and closing intents; threads and folder watching), exported to them alone.
  */
 module dev.ivbot.core {
     requires transitive org.jspecify;

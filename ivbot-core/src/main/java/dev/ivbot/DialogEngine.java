@@ -25,6 +25,7 @@ import dev.ivbot.spi.SessionState;
 import dev.ivbot.spi.SessionStore;
 import dev.ivbot.spi.TurnEvent;
 import dev.ivbot.spi.TurnListener;
+import dev.ivbot.internal.text.ClosingIntents;
 import dev.ivbot.internal.text.TextNormalizer;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -600,7 +601,7 @@ public final class DialogEngine implements AutoCloseable {
             case PRIMARY -> turn.rt.primary;
         };
         if (reader == null || alone.reason() == FallbackReason.CLASSIFIER_UNAVAILABLE
-                || !DialogPolicy.needsContextReading(context, alone, turn.normalized)) {
+                || !DialogPolicy.needsContextReading(context, alone, turn.normalized, turn.rt.closings)) {
             return CompletableFuture.completedFuture(alone);
         }
         String joined = context.topicQuestion() + " " + turn.text;
@@ -818,6 +819,8 @@ public final class DialogEngine implements AutoCloseable {
         final @Nullable IntentClassifier fastClassifier;
         /** The KB's own examples that the noise gate would drop ("886", "3q"): the author's word beats the gate. */
         final Set<String> wordlessExamples;
+        /** The KB's closing intents: read as one alone, a turn ends the conversation, it is not a sub-question of the topic. */
+        final Set<String> closings;
         private final AtomicInteger references = new AtomicInteger(1);
 
         private Runtime(KnowledgeBase kb, IntentClassifier primary, @Nullable IntentClassifier secondary,
@@ -832,6 +835,7 @@ public final class DialogEngine implements AutoCloseable {
             this.fastClassifier = primary.isNonBlocking() ? primary
                     : secondary != null && secondary.isNonBlocking() ? secondary : null;
             this.wordlessExamples = wordlessExamples(kb);
+            this.closings = ClosingIntents.of(kb);
         }
 
         private static Set<String> wordlessExamples(KnowledgeBase kb) {

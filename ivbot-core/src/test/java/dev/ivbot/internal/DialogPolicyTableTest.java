@@ -15,6 +15,7 @@ import dev.ivbot.testkit.TestKnowledgeBases;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -145,7 +146,31 @@ class DialogPolicyTableTest {
     @MethodSource("whenToReadInContext")
     void readsInContextOnlyWhenItCanChangeTheVerdict(String name, Context context, String text, String alone,
             boolean expected) {
-        assertThat(DialogPolicy.needsContextReading(context, standalone(alone), text)).as(name).isEqualTo(expected);
+        assertThat(DialogPolicy.needsContextReading(context, standalone(alone), text, Set.of())).as(name).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> closings() {
+        return Stream.of(
+                // name, text, stand-alone intent (null: fallback), its confidence, read in context?
+                Arguments.of("a goodbye opened by 那, read alone as the closing", "那没别的了,拜拜", "closing", 0.99, false),
+                Arguments.of("thanks with 'that', read alone as the closing", "that helps, thanks", "closing", 0.8, false),
+                Arguments.of("read as the closing without a word of thanks: a closing all the same", "ok great",
+                        "closing", 0.8, false),
+                Arguments.of("a word of thanks, read alone as another intent: weighed as before", "谢谢,那病假工资怎么算",
+                        SALARY, 0.7, true),
+                Arguments.of("a word of thanks, nothing recognised alone: weighed as before", "谢谢,还有个问题", null, 0.3,
+                        true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("closings")
+    void aClosingReadAloneIsNotWeighedAgainstTheTopic(String name, String text, @Nullable String intent,
+            double confidence, boolean expected) {
+        Decision alone = intent == null
+                ? new Decision(null, confidence, Source.FALLBACK, dev.ivbot.FallbackReason.LOW_CONFIDENCE, List.of(), false)
+                : new Decision(intent, confidence, Source.MODEL, null, List.of(), false);
+        assertThat(DialogPolicy.needsContextReading(ON_LEAVE, alone, text, Set.of("closing"))).as(name)
+                .isEqualTo(expected);
     }
 
     static Stream<Arguments> slotFollowUps() {

@@ -145,6 +145,22 @@ class RealModelTest {
         }
     }
 
+    @Test
+    void aClosingEndsTheConversationEvenWithAWordThatPointsBack() throws IOException {
+        Path repo = copyRepository();
+        try (OnnxIntentClassifier model = serve(repo, new ArrayList<>());
+                DialogEngine engine = Hybrid.configure(DialogEngine.builder().knowledgeBase(kb), model,
+                        RuleClassifier.factory()).build()) {
+            expect(engine, "bye", "面试时间能改到下周吗", "interview_reschedule");
+            // "那" opens follow-ups ("那病假呢"); read with the topic's question, the topic won
+            expect(engine, "bye", "那没有别的了，再见", "closing");
+            expect(engine, "thanks", "how do i apply for the campus program", "how_to_apply");
+            expect(engine, "thanks", "that was useful, thanks", "closing");
+        } finally {
+            delete(repo);
+        }
+    }
+
     private static Reply expect(DialogEngine engine, String session, String text, String intent) {
         Reply reply = engine.chat(ChatRequest.of("u1", session, text));
         assertThat(reply.intent()).as("intent of '%s'", text).isEqualTo(intent);
