@@ -604,7 +604,9 @@ public final class DialogEngine implements AutoCloseable {
                 || !DialogPolicy.needsContextReading(context, alone, turn.normalized, turn.rt.closings)) {
             return CompletableFuture.completedFuture(alone);
         }
-        String joined = context.topicQuestion() + " " + turn.text;
+        // the turn first: the encoder leans on the start of a text, and the topic question is the
+        // context, not the question (eval/dialogs-dev.jsonl: +0.000 to +0.005 turn accuracy on each of 9 KBs)
+        String joined = turn.text + " " + context.topicQuestion();
         ClassifierInput input = new ClassifierInput(joined, TextNormalizer.normalize(joined), turn.language,
                 context.topic(), context.slots(), context.topicQuestion(), turn.request.userId());
         CompletableFuture<@Nullable Classification> read;
