@@ -215,5 +215,34 @@ class DialogPolicyTableTest {
         assertThat(DialogPolicy.anaphoric("校招面试几轮")).isFalse();
         assertThat(DialogPolicy.anaphoric("what's the capital of peru")).isFalse();
         assertThat(DialogPolicy.anaphoric("itinerary for the visit")).isFalse();
+        assertThat(DialogPolicy.anaphoric("这期间工资照发吗")).isTrue();
+        assertThat(DialogPolicy.anaphoric("其中笔试占多少")).isTrue();
+        assertThat(DialogPolicy.anaphoric("is the pay the same for interns")).isTrue();
+        assertThat(DialogPolicy.anaphoric("it's fine")).isFalse();
+        assertThat(DialogPolicy.anaphoric("hmm 'that")).isFalse();
+        assertThat(DialogPolicy.anaphoric("thematic interviews")).isFalse();
+        assertThat(DialogPolicy.anaphoric("那要多久")).isTrue();
+        assertThat(DialogPolicy.anaphoric("要多久那")).isFalse();
+    }
+
+    /** The words as one regular expression, as the policy matched them before: the oracle for its one-pass matcher. */
+    private static final java.util.regex.Pattern ANAPHORA_REGEX = java.util.regex.Pattern.compile(
+            "这个|那个|这些|那些|这样|这期间|这里面|它|其中|该|^那|^这"
+            + "|(?<![a-z'])(it|its|that|this|they|them|those|these|the same)(?![a-z'])");
+
+    @org.junit.jupiter.api.Test
+    void anaphoraAsTheRegularExpressionFoundItOnEveryDevTurn() throws java.io.IOException {
+        int checked = 0;
+        for (String file : List.of("../eval/dialogs-dev.jsonl", "../eval/dev.jsonl")) {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(file))) {
+                for (java.util.regex.MatchResult m : java.util.regex.Pattern.compile("\"text\": \"([^\"]*)\"")
+                        .matcher(line).results().toList()) {
+                    String text = dev.ivbot.internal.text.TextNormalizer.normalize(m.group(1));
+                    assertThat(DialogPolicy.anaphoric(text)).as(text).isEqualTo(ANAPHORA_REGEX.matcher(text).find());
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(900);
     }
 }
