@@ -53,6 +53,15 @@ public final class DialogPolicy {
     public static final double IN_SCOPE_FLOOR = 0.02;
 
     /**
+     * How many nats (natural-log units of a probability ratio) surer the model must be of a turn's
+     * own intent alone than of the topic in context for the turn to switch although the context
+     * reading scores the topic higher. Chosen on eval/dialogs-dev.jsonl among 0, 10, 20 and 40 (demo
+     * KB and 5-example KBs of seeds 1-3): 10 gains the most of the values that cost no KB a turn (0
+     * cost the demo KB and seed 2 one or two).
+     */
+    public static final double SURER_ALONE = 10;
+
+    /**
      * Words that point back at the topic ("is it paid", "那这个谁出钱"); a question with one leans to
      * the topic. Besides these, a question that opens with 那 or 这 ("那要多久"). One pass over the
      * text for all of them (a regular expression of the same words cost 2 % of a rules turn).
@@ -62,9 +71,18 @@ public final class DialogPolicy {
 
     private DialogPolicy() {}
 
-    /** The policy's verdict on a turn: an intent with its source, or a fallback with its reason (and choices). Immutable. */
+    /**
+     * The policy's verdict on a turn: an intent with its source, or a fallback with its reason (and
+     * choices), and the model's margin of the reading it came from (null without one). Immutable.
+     */
     public record Decision(@Nullable String intent, double confidence, Source source,
-            @Nullable FallbackReason reason, List<Choice> choices, boolean degraded) {
+            @Nullable FallbackReason reason, List<Choice> choices, boolean degraded,
+            Classification.@Nullable Margin margin) {
+
+        public Decision(@Nullable String intent, double confidence, Source source, @Nullable FallbackReason reason,
+                List<Choice> choices, boolean degraded) {
+            this(intent, confidence, source, reason, choices, degraded, null);
+        }
 
         /** Why no intent was chosen; only for a decision that did not answer. */
         public FallbackReason requireReason() {
@@ -132,7 +150,7 @@ public final class DialogPolicy {
         boolean close = second != null && kb.intents().containsKey(second.intent())
                 && top.score() - second.score() < margin;
         if (top.score() >= threshold && !(close && top.score() < threshold + margin)) {
-            return new Decision(top.intent(), top.score(), source, null, List.of(), degraded);
+            return new Decision(top.intent(), top.score(), source, null, List.of(), degraded, c.margin());
         }
         if (close && second != null && second.score() >= threshold / 2) {
             List<Choice> choices = new ArrayList<>(3);
@@ -309,11 +327,27 @@ public final class DialogPolicy {
         }
         // a pronoun for the topic settles it; otherwise a sub-question reads less surely alone than
         // with the topic's question, and a switch at least as surely (relative, so that a classifier
-        // with capped scores still switches)
-        if (pointsBack || alone.confidence() < CONFIDENT_SWITCH && inContext.confidence() > alone.confidence()) {
+        // with capped scores still switches), unless the model is far surer of the turn alone
+        if (pointsBack || alone.confidence() < CONFIDENT_SWITCH && inContext.confidence() > alone.confidence()
+                && !modelSurerAlone(alone, inContext)) {
             return stay(context, inContext, alone);
         }
         return alone;
+    }
+
+    /**
+     * Whether the model is surer of the turn's own intent alone than of the topic in context by
+     * more than {@link #SURER_ALONE} nats. Both readings' scores can look alike (a hybrid's model
+     * verdict without the rules' backing is about 0.70; the joined text's topic, which the rules
+     * back through the topic question's words, 0.7-1.0), while the model's own margins differ by
+     * dozens of nats between a switch ("is there a relocation package for new hires" after payday)
+     * and a sub-question ("需要刷题吗" after interview rounds).
+     */
+    private static boolean modelSurerAlone(Decision alone, Decision inContext) {
+        Classification.Margin a = alone.margin();
+        Classification.Margin c = inContext.margin();
+        return a != null && c != null && a.intent().equals(alone.intent()) && c.intent().equals(inContext.intent())
+                && a.logOdds() - c.logOdds() > SURER_ALONE;
     }
 
     private static Decision stay(Context context, Decision inContext, Decision alone) {

@@ -149,6 +149,47 @@ class DialogPolicyTableTest {
         assertThat(DialogPolicy.needsContextReading(context, standalone(alone), text, Set.of())).as(name).isEqualTo(expected);
     }
 
+    /** A stand-alone reading of {@code intent} at {@code confidence} whose model was {@code logOdds} nats sure of it. */
+    private static Decision read(String intent, double confidence, double logOdds, Source source) {
+        return new Decision(intent, confidence, source, null, List.of(), false,
+                new Classification.Margin(intent, logOdds));
+    }
+
+    static Stream<Arguments> modelMargins() {
+        Decision topicInContext = read(LEAVE, 0.95, 5, Source.CONTEXT);
+        return Stream.of(
+                // name, text, alone, in context, expected intent
+                Arguments.of("the model far surer of the turn alone than of the topic in context: a switch", "工资怎么构成",
+                        read(SALARY, 0.7, 40, Source.MODEL), topicInContext, SALARY),
+                Arguments.of("surer alone, but by no more than SURER_ALONE: the context reading decides", "工资怎么构成",
+                        read(SALARY, 0.7, 5 + DialogPolicy.SURER_ALONE, Source.MODEL), topicInContext, LEAVE),
+                Arguments.of("a sub-question the model reads less surely alone than the topic in context",
+                        "可以分几次休完吗", read(SALARY, 0.7, 8, Source.MODEL), read(LEAVE, 0.95, 30, Source.CONTEXT), LEAVE),
+                Arguments.of("no margins (the rules): the scores decide, as before", "工资怎么构成",
+                        new Decision(SALARY, 0.7, Source.RULES, null, List.of(), false),
+                        new Decision(LEAVE, 0.95, Source.CONTEXT, null, List.of(), false), LEAVE),
+                Arguments.of("the model's margin is for another intent than the verdict: not weighed", "工资怎么构成",
+                        new Decision(SALARY, 0.7, Source.MODEL, null, List.of(), false,
+                                new Classification.Margin(INTERVIEW, 40)), topicInContext, LEAVE),
+                Arguments.of("a pronoun for the topic keeps it, however sure the model is alone", "这个工资照发吗",
+                        read(SALARY, 0.7, 60, Source.MODEL), read(LEAVE, 0.95, 1, Source.CONTEXT), LEAVE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("modelMargins")
+    void aTurnTheModelIsFarSurerOfAloneSwitches(String name, String text, Decision alone, Decision inContext,
+            String intent) {
+        assertThat(DialogPolicy.resolve(ON_LEAVE, alone, inContext, text, true).intent()).as(name).isEqualTo(intent);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theStandAloneVerdictCarriesTheReadingsMargin() {
+        Classification.Margin margin = new Classification.Margin(SALARY, 33);
+        Classification c = new Classification(List.of(new ScoredIntent(SALARY, 0.8)), "t", margin);
+        assertThat(DialogPolicy.standalone(KB, c, Source.MODEL, false, Language.ZH).margin()).isEqualTo(margin);
+        assertThat(standalone("salary:0.8").margin()).isNull();
+    }
+
     static Stream<Arguments> closings() {
         return Stream.of(
                 // name, text, stand-alone intent (null: fallback), its confidence, read in context?

@@ -11,6 +11,7 @@ import dev.ivbot.Reply;
 import dev.ivbot.kb.Intent;
 import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.rules.RuleClassifier;
+import dev.ivbot.spi.Classification;
 import dev.ivbot.spi.ClassifierInput;
 import dev.ivbot.internal.text.TextNormalizer;
 import java.io.IOException;
@@ -81,6 +82,22 @@ class RealModelTest {
         assertThat(en.oosRecall()).isGreaterThan(0.7);
         assertThat(report.directory().resolve("manifest.json")).exists();
         assertThat(report.directory().resolve("gate.jsonl")).exists();
+    }
+
+    @Test
+    void aReadingCarriesTheModelsMarginBeyondItsRoundedScores() throws IOException {
+        Path repo = copyRepository();
+        try (OnnxIntentClassifier model = serve(repo, new ArrayList<>())) {
+            Classification sure = model.classify(input("年假有几天"));
+            assertThat(sure.margin()).isNotNull();
+            assertThat(sure.margin().intent()).isEqualTo(sure.top().intent()).isEqualTo("leave_policy");
+            // ln(p(best) / p(runner-up)), from probabilities before any rounding
+            assertThat(sure.margin().logOdds()).isGreaterThan(Math.log(sure.top().score() / sure.second().score()) - 1e-6)
+                    .isGreaterThan(1);
+            assertThat(model.classify(input("明天天气怎么样")).margin()).as("out of scope: no intent, no margin").isNull();
+        } finally {
+            delete(repo);
+        }
     }
 
     @Test

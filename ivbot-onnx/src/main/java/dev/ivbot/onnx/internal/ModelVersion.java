@@ -337,6 +337,9 @@ public final class ModelVersion {
         for (int k = 0; k < Math.min(TOP_K, order.length); k++) {
             ranked.add(new ScoredIntent(labels.get(order[k]), p[order[k]]));
         }
-        return new Classification(ranked, version);
+        // from the unrounded probabilities (a sure reading has the runner-up at 1e-20 or less)
+        double logOdds = order.length < 2 ? Double.POSITIVE_INFINITY
+                : Math.log(p[order[0]]) - Math.log(Math.max(p[order[1]], Double.MIN_VALUE));
+        return new Classification(ranked, version, new Classification.Margin(labels.get(order[0]), logOdds));
     }
 }
