@@ -9,12 +9,14 @@ import org.jspecify.annotations.Nullable;
  * recognised), the version of the model that produced it, and, from a classifier whose scores are
  * probabilities, how sure it is of its best intent beyond what its rounded scores show.
  *
+ * <p>Immutable and thread-safe.
+ *
+ * @param ranked the intents, best first
+ * @param modelVersion the version of the model that answered
  * @param margin the model's best intent and the natural log of its probability over the runner-up's
  *     (a model sure of a question gives dozens of nats while both probabilities round to 1 and 0);
  *     null from a classifier that has no such measure (the rules). A blend of a model and rules
  *     carries the model's.
- *
- * <p>Immutable and thread-safe.
  */
 public record Classification(List<ScoredIntent> ranked, String modelVersion, @Nullable Margin margin) {
 
