@@ -67,7 +67,7 @@ public final class DialogPolicy {
      * text for all of them (a regular expression of the same words took 2.4 % of the HTTP
      * benchmark's request-thread samples, docs/benchmarks.md).
      */
-    private static final PhraseMatcher ANAPHORA = phrases("这个", "那个", "这些", "那些", "这样", "这期间", "这里面", "它",
+    private static final PhraseMatcher ANAPHORA = PhraseMatcher.of("这个", "那个", "这些", "那些", "这样", "这期间", "这里面", "它",
             "其中", "该", "it", "its", "that", "this", "they", "them", "those", "these", "the same");
 
     private DialogPolicy() {}
@@ -255,14 +255,6 @@ public final class DialogPolicy {
             }
         });
         return found[0];
-    }
-
-    private static PhraseMatcher phrases(String... phrases) {
-        PhraseMatcher.Builder builder = PhraseMatcher.builder();
-        for (String phrase : phrases) {
-            builder.add(phrase);
-        }
-        return builder.build();
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.ivbot.kb.Intent;
 import dev.ivbot.kb.KnowledgeBase;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Finds the closing intents of a KB: the intents whose examples thank or say goodbye ("谢谢，拜拜",
@@ -24,17 +23,23 @@ import java.util.regex.Pattern;
  */
 public final class ClosingIntents {
 
-    /** Thanks or a goodbye anywhere in the utterance. */
-    private static final Pattern CLOSING = Pattern.compile(
-            "谢|感谢|拜拜|再见|再会|回头见|没有问题了|没问题了|没别的|没有别的|就这些|886|3q"
-            + "|(?<![a-z'])(thanks?|thank you|thx|ty|bye|goodbye|cheers|see you|appreciated?|that's all|thats all"
-            + "|that is all|nothing else|have a (good|nice|great) (day|one))(?![a-z'])");
+    /**
+     * Words of thanks or farewell, matched as whole words as everywhere else in ivbot (a Latin
+     * phrase only at word boundaries: "thanksgiving" is not "thanks", "typical" not "ty").
+     */
+    private static final PhraseMatcher CLOSING = PhraseMatcher.of("谢", "拜拜", "再见", "再会", "回头见", "没有问题了", "没问题了",
+            "没别的", "没有别的", "就这些", "886", "3q", "thank", "thanks", "thank you", "thx", "ty", "bye", "goodbye",
+            "cheers", "see you", "appreciate", "appreciated", "that's all", "thats all", "that is all", "nothing else",
+            "have a good day", "have a nice day", "have a great day", "have a good one", "have a nice one",
+            "have a great one");
 
     private ClosingIntents() {}
 
     /** Whether a normalised example thanks or says goodbye. */
     static boolean marks(String normalized) {
-        return CLOSING.matcher(normalized).find();
+        boolean[] found = {false};
+        CLOSING.forEachMatch(normalized, (id, start, end) -> found[0] = true);
+        return found[0];
     }
 
     /** The ids of {@code kb}'s closing intents (none, one or several). */

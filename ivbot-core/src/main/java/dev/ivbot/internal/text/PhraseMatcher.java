@@ -52,6 +52,15 @@ public final class PhraseMatcher {
         return new Builder();
     }
 
+    /** A matcher of {@code phrases}, their ids in the order given. */
+    public static PhraseMatcher of(String... phrases) {
+        Builder builder = builder();
+        for (String phrase : phrases) {
+            builder.add(phrase);
+        }
+        return builder.build();
+    }
+
     /** How many phrases the matcher holds. */
     public int size() {
         return phraseCount;
