@@ -2,6 +2,7 @@
 module dev.ivbot.onnx {
     requires transitive dev.ivbot.core;
     requires ai.djl.tokenizers;
+    requires com.github.benmanes.caffeine;
     requires com.fasterxml.jackson.databind;
     requires com.microsoft.onnxruntime;
     requires org.slf4j;

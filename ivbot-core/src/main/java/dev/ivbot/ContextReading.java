@@ -23,5 +23,15 @@ public enum ContextReading {
      * eval/dialogs-dev.jsonl: better than {@link #FAST} on the demo KB and on 5-example KBs, even
      * on 10-example KBs.
      */
-    PRIMARY
+    PRIMARY,
+    /**
+     * The primary classifier composes the reading from what it has already read of the turn and
+     * of the topic question ({@link dev.ivbot.spi.IntentClassifier#classifyFollowUpAsync}), without
+     * another pass where it can: the ONNX model scores the mean of the two texts' cached embeddings,
+     * microseconds; a classifier that cannot reads the joined text as with {@link #PRIMARY}. For a
+     * host that wants the model's context reading without its second pass: on
+     * eval/dialogs-dev.jsonl within a point of {@link #PRIMARY} (a little below it on the demo KB),
+     * see docs/evaluation.md.
+     */
+    COMPOSED
 }

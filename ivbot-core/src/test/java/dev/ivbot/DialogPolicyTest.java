@@ -3,8 +3,11 @@ package dev.ivbot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ivbot.kb.KnowledgeBase;
+import dev.ivbot.spi.ClassifierInput;
 import dev.ivbot.testkit.KeywordClassifier;
+import dev.ivbot.testkit.RecordingClassifier;
 import dev.ivbot.testkit.TestKnowledgeBases;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -158,6 +161,33 @@ class DialogPolicyTest {
             off.chat(ChatRequest.of("alice", "o", "年假有几天"));
             assertThat(off.chat(ChatRequest.of("alice", "o", "这个工资照发吗")).intent()).isEqualTo("salary");
             assertThat(off.chat(ChatRequest.of("alice", "o", "那它一般多久")).isFallback()).isTrue();
+        }
+    }
+
+    @Test
+    void primaryReadsTheJoinedTextAndComposedAsksTheClassifierForItsFollowUpReading() {
+        for (ContextReading reading : List.of(ContextReading.PRIMARY, ContextReading.COMPOSED)) {
+            RecordingClassifier recording = new RecordingClassifier(KeywordClassifier.forTinyKb(), true, true);
+            try (DialogEngine e = DialogEngine.builder().knowledgeBase(TestKnowledgeBases.tiny())
+                    .primaryClassifier(recording).contextReading(reading).build()) {
+                e.chat(ChatRequest.of("alice", "r", "面试有几轮"));
+                Reply reply = e.chat(ChatRequest.of("alice", "r", "那它一般多久"));
+
+                assertThat(reply.intent()).as(reading.name()).isEqualTo("interview_process");
+                assertThat(reply.source()).isEqualTo(Source.CONTEXT);
+                if (reading == ContextReading.COMPOSED) {
+                    assertThat(recording.followUps).singleElement().satisfies(f -> {
+                        assertThat(f.text()).isEqualTo("那它一般多久");
+                        assertThat(f.lastQuestion()).isEqualTo("面试有几轮");
+                        assertThat(f.previousIntent()).isEqualTo("interview_process");
+                    });
+                    assertThat(recording.read).extracting(ClassifierInput::text).containsExactly("面试有几轮", "那它一般多久");
+                } else {
+                    assertThat(recording.followUps).isEmpty();
+                    assertThat(recording.read).extracting(ClassifierInput::text)
+                            .containsExactly("面试有几轮", "那它一般多久", "那它一般多久 面试有几轮");
+                }
+            }
         }
     }
 

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What reading a follow-up in the context of its dialog costs per turn (docs/benchmarks.md). On the
- * BERT path ({@link ContextReading#FAST}, the default of a hybrid) the context reading is the rule
+ * rules path ({@link ContextReading#FAST}) the context reading is the rule
  * classifier on "topic question + follow-up" plus the policy, and {@link #contextReading} measures
  * exactly that; {@link #followUpTurn} is a topic question and a pronoun follow-up through the
  * rules-only engine, with the reading on or off. Sample mode, so that JMH reports p99.
@@ -52,7 +52,7 @@ public class ContextBenchmark {
     public ContextReading reading = ContextReading.FAST;
 
     /** Topic question, follow-up: the four kinds of issue 11. */
-    private static final List<String[]> DIALOGS = List.of(
+    static final List<String[]> DIALOGS = List.of(
             new String[] {"试用期要多久", "这期间工资打折吗"},
             new String[] {"how long is the probation period", "is it paid in full?"},
             new String[] {"新员工能住宿舍吗", "社招也能申请吗"},

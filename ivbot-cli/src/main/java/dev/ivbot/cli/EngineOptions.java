@@ -32,9 +32,10 @@ final class EngineOptions implements AutoCloseable {
             description = "Model repository for onnx/hybrid (default: .ivbot/models/kb-<KB fingerprint>, trained on first use).")
     Path modelRepository;
 
-    @Option(names = "--context", paramLabel = "off|fast|primary",
+    @Option(names = "--context", paramLabel = "off|fast|primary|composed",
             description = "Which classifier reads a follow-up with the topic's question (default: primary, the model, "
-                    + "one more pass for such turns; fast: the rules, microseconds; off: bare slot follow-ups only).")
+                    + "one more pass for such turns; composed: the model from the two texts' cached embeddings, no second pass; "
+                    + "fast: the rules, microseconds; off: bare slot follow-ups only).")
     String context;
 
     dev.ivbot.ContextReading contextReading() {
@@ -44,7 +45,7 @@ final class EngineOptions implements AutoCloseable {
         try {
             return dev.ivbot.ContextReading.valueOf(context.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--context must be one of off, fast, primary, was '" + context + "'");
+            throw new IllegalArgumentException("--context must be one of off, fast, primary, composed, was '" + context + "'");
         }
     }
 

@@ -28,7 +28,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -223,6 +225,11 @@ final class TuneCommand implements Callable<Integer> {
         @Override
         public Classification classify(ClassifierInput input) {
             return seen.computeIfAbsent(input.language() + "\u0000" + input.normalized(), k -> delegate.classify(input));
+        }
+
+        @Override
+        public CompletableFuture<Classification> classifyFollowUpAsync(ClassifierInput followUp, Executor executor) {
+            return delegate.classifyFollowUpAsync(followUp, executor);
         }
 
         @Override

@@ -74,6 +74,14 @@ public final class BlendedClassifier implements IntentClassifier {
         return model.thenApply(m -> blend(m, rules));
     }
 
+    /** The first's follow-up reading blended with the second's (the rules read the joined text). */
+    @Override
+    public CompletableFuture<Classification> classifyFollowUpAsync(ClassifierInput followUp, Executor executor) {
+        CompletableFuture<Classification> model = first.classifyFollowUpAsync(followUp, executor);
+        Classification rules = second.classifyFollowUpAsync(followUp, executor).join();
+        return model.thenApply(m -> blend(m, rules));
+    }
+
     @Override
     public boolean isNonBlocking() {
         return first.isNonBlocking();

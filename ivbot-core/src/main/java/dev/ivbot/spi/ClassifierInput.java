@@ -1,6 +1,7 @@
 package dev.ivbot.spi;
 
 import dev.ivbot.Language;
+import dev.ivbot.internal.text.TextNormalizer;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -54,5 +55,20 @@ public record ClassifierInput(String text, String normalized, Language language,
     /** True if the dialog has a topic that this turn may continue. */
     public boolean hasContext() {
         return previousIntent != null;
+    }
+
+    /**
+     * This turn and the question that set the topic as one text, the turn first (the encoder leans
+     * on the start of a text, and the topic question is the context, not the question): what a
+     * classifier reads by default for {@link IntentClassifier#classifyFollowUpAsync}. This input
+     * itself when there is no {@link #lastQuestion()}.
+     */
+    public ClassifierInput joinedWithTopic() {
+        if (lastQuestion == null) {
+            return this;
+        }
+        String joined = text + " " + lastQuestion;
+        return new ClassifierInput(joined, TextNormalizer.normalize(joined), language, previousIntent, slots,
+                lastQuestion, userId);
     }
 }

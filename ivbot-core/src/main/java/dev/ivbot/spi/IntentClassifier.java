@@ -39,6 +39,28 @@ public interface IntentClassifier extends AutoCloseable {
         return CompletableFuture.supplyAsync(() -> classify(input), executor);
     }
 
+    /**
+     * Reads a turn as a possible sub-question of the dialog's topic, for the dialog policy to weigh
+     * against the turn's own reading ({@link dev.ivbot.ContextReading}): {@code followUp} is the
+     * turn with {@link ClassifierInput#lastQuestion()}, the question that set the topic. The default
+     * classifies the two joined as one text ({@link ClassifierInput#joinedWithTopic()}): with
+     * {@link #classify} on the calling thread when the classifier is {@linkplain #isNonBlocking()
+     * non-blocking}, else with {@link #classifyAsync}. A classifier that can compose the reading
+     * from what it already read of the two texts (the ONNX classifier, from their embeddings)
+     * overrides it to answer without another pass. The engine caches none of these readings.
+     */
+    default CompletableFuture<Classification> classifyFollowUpAsync(ClassifierInput followUp, Executor executor) {
+        ClassifierInput joined = followUp.joinedWithTopic();
+        if (!isNonBlocking()) {
+            return classifyAsync(joined, executor);
+        }
+        try {
+            return CompletableFuture.completedFuture(classify(joined));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** True if {@link #classify} never blocks and takes microseconds; the engine then skips the thread hop. */
     default boolean isNonBlocking() {
         return false;

@@ -312,6 +312,11 @@ public final class ModelLifecycle implements AutoCloseable {
         }
 
         @Override
+        public CompletableFuture<Classification> classifyFollowUpAsync(ClassifierInput followUp, Executor executor) {
+            return classifier.classifyFollowUpAsync(followUp, executor);
+        }
+
+        @Override
         public String version() {
             return classifier.version();
         }

@@ -145,6 +145,34 @@ public final class OnnxIntentClassifier implements IntentClassifier {
         return batcher.submit(input);
     }
 
+    /**
+     * The mean of the turn's and the topic question's embeddings, scored by the head (see
+     * docs/evaluation.md, "Dialogs"): answered at once, on the calling thread, when both were read
+     * recently (the turn just now, the topic question a few turns ago); else queued for the next
+     * batch, which reads only the texts it lacks. A fine-tuned logits export reads the joined text.
+     */
+    @Override
+    public CompletableFuture<Classification> classifyFollowUpAsync(ClassifierInput followUp, Executor executor) {
+        if (followUp.lastQuestion() == null) {
+            return classifyAsync(followUp, executor);
+        }
+        ModelVersion v;
+        try {
+            v = versions.acquire(followUp);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        try {
+            if (!v.composesFollowUps(followUp.language())) {
+                return batcher.submit(followUp.joinedWithTopic());
+            }
+            Classification cached = v.followUpIfCached(followUp);
+            return cached != null ? CompletableFuture.completedFuture(cached) : batcher.submitFollowUp(followUp);
+        } finally {
+            v.release();
+        }
+    }
+
     @Override
     public String version() {
         ModelVersion v = versions.serving();

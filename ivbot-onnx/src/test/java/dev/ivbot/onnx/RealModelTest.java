@@ -1,6 +1,7 @@
 package dev.ivbot.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.ivbot.ChatRequest;
@@ -24,8 +25,10 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -101,6 +104,43 @@ class RealModelTest {
     }
 
     @Test
+    void aFollowUpIsComposedFromTheTwoTextsEmbeddingsWithoutAnotherModelPass() throws IOException {
+        Path repo = copyRepository();
+        String topic = "深圳的公积金比例是多少";
+        String turn = "这个从入职当月开始吗";
+        ClassifierInput followUp = new ClassifierInput(turn, TextNormalizer.normalize(turn), Language.ZH,
+                "social_insurance", Map.of(), topic);
+        Executor noThreads = task -> {
+            throw new AssertionError("a composed reading needs no executor");
+        };
+        try (OnnxIntentClassifier model = serve(repo, new ArrayList<>())) {
+            // the dialog as the engine reads it: the topic question, then the follow-up alone
+            assertThat(model.classify(input(topic)).top().intent()).isEqualTo("social_insurance");
+            assertThat(model.classify(followUp).top().intent()).as("alone").isNotEqualTo("social_insurance");
+            long batches = model.metrics().batches();
+
+            CompletableFuture<Classification> composed = model.classifyFollowUpAsync(followUp, noThreads);
+
+            assertThat(composed).as("answered on the calling thread").isDone();
+            assertThat(model.metrics().batches()).as("no model pass").isEqualTo(batches);
+            assertThat(composed.join().top().intent()).isEqualTo("social_insurance");
+            assertThat(composed.join().margin()).isNotNull();
+
+            // a classifier that has read neither text reads both in one batch and composes the same reading
+            try (OnnxIntentClassifier cold = serve(repo, new ArrayList<>())) {
+                long coldBatches = cold.metrics().batches();
+                Classification read = cold.classifyFollowUpAsync(followUp, noThreads).join();
+                assertThat(cold.metrics().batches()).isEqualTo(coldBatches + 1);
+                assertThat(read.top().intent()).isEqualTo(composed.join().top().intent());
+                assertThat(read.top().score()).isCloseTo(composed.join().top().score(), within(0.05));
+                assertThat(cold.classifyFollowUpAsync(followUp, noThreads)).as("both now cached").isDone();
+            }
+        } finally {
+            delete(repo);
+        }
+    }
+
+    @Test
     void answersThroughTheDialogEngine() throws IOException {
         Path repo = copyRepository();
         try (DialogEngine engine = DialogEngine.builder().knowledgeBase(kb)
@@ -120,7 +160,7 @@ class RealModelTest {
     void followUpsAreReadInTheContextOfTheDialogThroughTheHybrid() throws IOException {
         Path repo = copyRepository();
         for (dev.ivbot.ContextReading reading : List.of(dev.ivbot.ContextReading.FAST,
-                dev.ivbot.ContextReading.PRIMARY)) {
+                dev.ivbot.ContextReading.PRIMARY, dev.ivbot.ContextReading.COMPOSED)) {
             try (OnnxIntentClassifier model = serve(repo, new ArrayList<>());
                     DialogEngine engine = Hybrid.configure(DialogEngine.builder().knowledgeBase(kb), model, RuleClassifier.factory())
                             .contextReading(reading).build()) {

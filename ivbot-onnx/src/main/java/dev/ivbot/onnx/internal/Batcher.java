@@ -31,7 +31,8 @@ import java.util.function.Function;
  */
 public final class Batcher implements AutoCloseable {
 
-    private record Request(ClassifierInput input, CompletableFuture<Classification> future) {}
+    /** One reading: of the input's text, or of a follow-up in the context of its topic question. */
+    private record Request(ClassifierInput input, boolean followUp, CompletableFuture<Classification> future) {}
 
     private final BlockingQueue<Request> queue;
     private final int maxBatch;
@@ -63,6 +64,15 @@ public final class Batcher implements AutoCloseable {
     }
 
     public CompletableFuture<Classification> submit(ClassifierInput input) {
+        return enqueue(input, false);
+    }
+
+    /** Queues a follow-up's reading in context ({@link ModelVersion#classifyFollowUps}). */
+    public CompletableFuture<Classification> submitFollowUp(ClassifierInput followUp) {
+        return enqueue(followUp, true);
+    }
+
+    private CompletableFuture<Classification> enqueue(ClassifierInput input, boolean followUp) {
         CompletableFuture<Classification> future = new CompletableFuture<>();
         if (closed) {
             future.completeExceptionally(new ClassifierClosedException("onnx"));
@@ -71,7 +81,7 @@ public final class Batcher implements AutoCloseable {
         requests.incrementAndGet();
         pending.incrementAndGet();
         future.whenComplete((c, e) -> pending.decrementAndGet());
-        if (!queue.offer(new Request(input, future))) {
+        if (!queue.offer(new Request(input, followUp, future))) {
             failed.incrementAndGet();
             future.completeExceptionally(new ClassifierBusyException("onnx",
                     queue.size() + queue.remainingCapacity()));
@@ -167,20 +177,36 @@ public final class Batcher implements AutoCloseable {
 
     private void runOn(ModelVersion model, List<Request> chunk) {
         try {
-            List<ClassifierInput> inputs = new ArrayList<>(chunk.size());
+            List<Request> texts = new ArrayList<>(chunk.size());
+            List<Request> followUps = new ArrayList<>();
             for (Request r : chunk) {
-                inputs.add(r.input);
+                (r.followUp ? followUps : texts).add(r);
             }
-            List<Classification> results = model.classify(inputs);
+            List<Classification> read = texts.isEmpty() ? List.of() : model.classify(inputsOf(texts));
+            List<Classification> composed = followUps.isEmpty() ? List.of() : model.classifyFollowUps(inputsOf(followUps));
+            // counted before anyone is answered, so that a caller's next look at the metrics includes it
             batches.incrementAndGet();
-            for (int i = 0; i < chunk.size(); i++) {
-                chunk.get(i).future.complete(results.get(i));
-            }
+            complete(texts, read);
+            complete(followUps, composed);
         } catch (Exception e) {
             IvbotException failure = new IvbotException("ONNX model " + model.version() + " failed: " + e, e);
             chunk.forEach(r -> fail(r, failure));
         } finally {
             model.release();
+        }
+    }
+
+    private static List<ClassifierInput> inputsOf(List<Request> requests) {
+        List<ClassifierInput> inputs = new ArrayList<>(requests.size());
+        for (Request r : requests) {
+            inputs.add(r.input);
+        }
+        return inputs;
+    }
+
+    private static void complete(List<Request> requests, List<Classification> results) {
+        for (int i = 0; i < requests.size(); i++) {
+            requests.get(i).future.complete(results.get(i));
         }
     }
 

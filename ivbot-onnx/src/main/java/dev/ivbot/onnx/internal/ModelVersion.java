@@ -2,9 +2,12 @@ package dev.ivbot.onnx.internal;
 
 import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ivbot.Language;
 import dev.ivbot.onnx.LabeledText;
+import dev.ivbot.internal.text.TextNormalizer;
 import dev.ivbot.onnx.ModelLoadException;
 import dev.ivbot.spi.Classification;
 import dev.ivbot.spi.ClassifierInput;
@@ -22,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -39,6 +43,8 @@ public final class ModelVersion {
     public static final String KIND_HEAD = "head";
     public static final String KIND_LOGITS = "logits";
     private static final int TOP_K = 5;
+    /** About 16 MB of 512-dimension embeddings per version. */
+    static final int EMBEDDINGS_CACHED = 8_192;
 
     private final String version;
     private final Path dir;
@@ -50,6 +56,13 @@ public final class ModelVersion {
     private final Map<String, HeadBundle> heads;
     private final double logitsTemperature;
     private final AtomicInteger refs = new AtomicInteger(1);
+    /**
+     * Recent texts' embeddings by encoder and normalised text: a follow-up's reading in context is
+     * composed from the turn's and the topic question's, both read in earlier passes (a turn's topic
+     * question is a recent turn of the same session).
+     */
+    private final Cache<String, float[]> embeddings =
+            Caffeine.newBuilder().maximumSize(EMBEDDINGS_CACHED).executor(Runnable::run).build();
 
     private ModelVersion(String version, Path dir, JsonNode manifest, List<String> labels, Map<String, Encoder> encoders,
             Map<String, HeadBundle> heads, double logitsTemperature) {
@@ -309,12 +322,97 @@ public final class ModelVersion {
         for (ClassifierInput in : inputs) {
             texts.add(in.normalized());
         }
-        float[][] rows = embed(texts, inputs.get(0).language());
+        Language language = inputs.get(0).language();
+        float[][] rows = embed(texts, language);
+        boolean composes = composesFollowUps(language);
         List<Classification> out = new ArrayList<>(inputs.size());
         for (int i = 0; i < rows.length; i++) {
+            if (composes) {
+                embeddings.put(embeddingKey(language, texts.get(i)), rows[i]);
+            }
             out.add(rank(probabilities(rows[i], inputs.get(i))));
         }
         return out;
+    }
+
+    /**
+     * True if this version reads a follow-up by composing embeddings: a trained head over sentence
+     * embeddings. A fine-tuned logits export reads the joined text instead.
+     */
+    public boolean composesFollowUps(Language language) {
+        return heads.containsKey(encoderKey(language));
+    }
+
+    /**
+     * A follow-up's reading in context (see {@link #classifyFollowUps}) if both texts' embeddings are
+     * cached, without an ONNX run; else null.
+     */
+    public @Nullable Classification followUpIfCached(ClassifierInput followUp) {
+        float[] turn = embeddings.getIfPresent(embeddingKey(followUp.language(), followUp.normalized()));
+        if (turn == null) {
+            return null;
+        }
+        float[] topic = embeddings.getIfPresent(embeddingKey(followUp.language(), topicOf(followUp)));
+        return topic == null ? null : composed(followUp, turn, topic);
+    }
+
+    /**
+     * Reads follow-ups (of one language) in the context of their topic questions: the head scores
+     * the mean of the turn's and the topic question's embeddings, with the lexical features of the
+     * two joined. As accurate on eval/dialogs-dev.jsonl as a pass over the joined text (nine KBs,
+     * docs/evaluation.md), and the two embeddings are usually cached already; the texts that are
+     * not are read in one ONNX run.
+     */
+    public List<Classification> classifyFollowUps(List<ClassifierInput> followUps) throws OrtException {
+        Language language = followUps.get(0).language();
+        Map<String, float[]> known = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (ClassifierInput in : followUps) {
+            for (String text : List.of(in.normalized(), topicOf(in))) {
+                if (!known.containsKey(text) && !missing.contains(text)) {
+                    float[] cached = embeddings.getIfPresent(embeddingKey(language, text));
+                    if (cached == null) {
+                        missing.add(text);
+                    } else {
+                        known.put(text, cached);
+                    }
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            float[][] rows = embed(missing, language);
+            for (int i = 0; i < rows.length; i++) {
+                known.put(missing.get(i), rows[i]);
+                embeddings.put(embeddingKey(language, missing.get(i)), rows[i]);
+            }
+        }
+        List<Classification> out = new ArrayList<>(followUps.size());
+        for (ClassifierInput in : followUps) {
+            out.add(composed(in, Objects.requireNonNull(known.get(in.normalized())),
+                    Objects.requireNonNull(known.get(topicOf(in)))));
+        }
+        return out;
+    }
+
+    private Classification composed(ClassifierInput followUp, float[] turn, float[] topic) {
+        float[] mean = new float[turn.length];
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] = (turn[i] + topic[i]) / 2;
+        }
+        Vectors.normalize(mean);
+        return rank(probabilities(mean, followUp.joinedWithTopic()));
+    }
+
+    private static String topicOf(ClassifierInput followUp) {
+        String question = followUp.lastQuestion();
+        if (question == null) {
+            throw new IllegalArgumentException("a follow-up needs the question that set the topic");
+        }
+        return TextNormalizer.normalize(question);
+    }
+
+    private String embeddingKey(Language language, String normalized) {
+        return encoderKey(language) + '\n' + normalized;
     }
 
     /** Best first, the KB's intents only; nothing when out-of-scope wins. */
