@@ -3,6 +3,7 @@ package dev.ivbot;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.ivbot.internal.DialogPolicy;
+import dev.ivbot.internal.JoinedReading;
 import dev.ivbot.internal.DialogPolicy.Decision;
 import dev.ivbot.internal.FailureRateMonitor;
 import dev.ivbot.internal.InputValidator;
@@ -608,13 +609,9 @@ public final class DialogEngine implements AutoCloseable {
                 context.slots(), context.topicQuestion(), turn.request.userId());
         CompletableFuture<@Nullable Classification> read;
         try {
-            ClassifierInput joined = followUp.joinedWithTopic();
-            read = contextReading == ContextReading.COMPOSED
-                    ? reader.classifyFollowUpAsync(followUp, executor).<@Nullable Classification>thenApply(c -> c)
-                            .completeOnTimeout(null, deadlineNanos, TimeUnit.NANOSECONDS)
-                    : reader.isNonBlocking() ? CompletableFuture.completedFuture(reader.classify(joined))
-                    : reader.classifyAsync(joined, executor).<@Nullable Classification>thenApply(c -> c)
-                            .completeOnTimeout(null, deadlineNanos, TimeUnit.NANOSECONDS);
+            read = (contextReading == ContextReading.COMPOSED ? reader.classifyFollowUpAsync(followUp, executor)
+                    : JoinedReading.read(reader, followUp, executor)).<@Nullable Classification>thenApply(c -> c)
+                    .completeOnTimeout(null, deadlineNanos, TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
             read = CompletableFuture.failedFuture(e);
         }

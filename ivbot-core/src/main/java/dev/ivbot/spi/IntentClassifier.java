@@ -50,15 +50,7 @@ public interface IntentClassifier extends AutoCloseable {
      * overrides it to answer without another pass. The engine caches none of these readings.
      */
     default CompletableFuture<Classification> classifyFollowUpAsync(ClassifierInput followUp, Executor executor) {
-        ClassifierInput joined = followUp.joinedWithTopic();
-        if (!isNonBlocking()) {
-            return classifyAsync(joined, executor);
-        }
-        try {
-            return CompletableFuture.completedFuture(classify(joined));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return dev.ivbot.internal.JoinedReading.read(this, followUp, executor);
     }
 
     /** True if {@link #classify} never blocks and takes microseconds; the engine then skips the thread hop. */
