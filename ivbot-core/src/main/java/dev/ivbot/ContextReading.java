@@ -18,20 +18,20 @@ public enum ContextReading {
      */
     FAST,
     /**
-     * The primary classifier, a model pass of its own for the turns that need it (a few
-     * milliseconds on a CPU), under the classifier deadline; the default. Chosen on
-     * eval/dialogs-dev.jsonl: better than {@link #FAST} on the demo KB and on 5-example KBs, even
-     * on 10-example KBs.
+     * The primary classifier, a model pass of its own over the turn and the topic question joined,
+     * for the turns that need it (a few milliseconds on a CPU), under the classifier deadline.
+     * Before 2026-12-07 the default; as accurate as {@link #COMPOSED} on the dev dialogs
+     * (docs/evaluation.md) at about 150 times its cost per follow-up.
      */
     PRIMARY,
     /**
      * The primary classifier composes the reading from what it has already read of the turn and
      * of the topic question ({@link dev.ivbot.spi.IntentClassifier#classifyFollowUpAsync}), without
      * another pass where it can: the ONNX model scores the mean of the two texts' cached embeddings,
-     * microseconds; a classifier that cannot reads the joined text as with {@link #PRIMARY}. For a
-     * host that wants the model's context reading without its second pass: on
-     * eval/dialogs-dev.jsonl within a point of {@link #PRIMARY} (a little below it on the demo KB),
-     * see docs/evaluation.md.
+     * microseconds; a classifier that cannot (the rules, a custom one) reads the joined text as with
+     * {@link #PRIMARY}. The default: on the dev dialogs (eval/dialogs-dev.jsonl and
+     * eval/dialogs-dev2.jsonl, nine KBs) within 0.3 points of {@link #PRIMARY}'s turn accuracy,
+     * with no second model pass (docs/evaluation.md, docs/benchmarks.md).
      */
     COMPOSED
 }

@@ -939,7 +939,7 @@ public final class DialogEngine implements AutoCloseable {
         private Duration failureWindow = DEFAULT_FAILURE_WINDOW;
         private long failureMinimumTurns = 20;
         private FailureAlarmListener alarmListener = (raised, rate, turns) -> { };
-        private ContextReading contextReading = ContextReading.PRIMARY;
+        private ContextReading contextReading = ContextReading.COMPOSED;
         private @Nullable ExecutorService executor;
         private @Nullable ScheduledExecutorService scheduler;
         /** The single-valued setters called so far, by name. */
@@ -1080,8 +1080,9 @@ public final class DialogEngine implements AutoCloseable {
 
         /**
          * Which classifier reads a follow-up together with the question that set the topic; default
-         * {@link ContextReading#PRIMARY} (the model, one more pass for the turns that need it; with a
-         * rules-only engine the same as {@link ContextReading#FAST}).
+         * {@link ContextReading#COMPOSED} (the model composes it from the two texts' embeddings, no
+         * second pass; with a rules-only engine the rules read the joined text, as with
+         * {@link ContextReading#FAST}).
          */
         public Builder contextReading(ContextReading contextReading) {
             once("contextReading");

@@ -192,6 +192,21 @@ class DialogPolicyTest {
     }
 
     @Test
+    void byDefaultTheClassifierIsAskedForItsFollowUpReadingWithoutASecondRead() {
+        RecordingClassifier recording = new RecordingClassifier(KeywordClassifier.forTinyKb(), true, true);
+        try (DialogEngine e = DialogEngine.builder().knowledgeBase(TestKnowledgeBases.tiny())
+                .primaryClassifier(recording).build()) {
+            e.chat(ChatRequest.of("alice", "d", "面试有几轮"));
+            Reply reply = e.chat(ChatRequest.of("alice", "d", "那它一般多久"));
+
+            assertThat(reply.intent()).isEqualTo("interview_process");
+            assertThat(recording.followUps).singleElement()
+                    .satisfies(f -> assertThat(f.lastQuestion()).isEqualTo("面试有几轮"));
+            assertThat(recording.read).extracting(ClassifierInput::text).containsExactly("面试有几轮", "那它一般多久");
+        }
+    }
+
+    @Test
     void slotOnlyTurnWithoutHistoryIsNotAFollowUp() {
         Reply reply = chat("s5", "实习呢");
         assertThat(reply.isFallback()).isTrue();

@@ -33,14 +33,14 @@ final class EngineOptions implements AutoCloseable {
     Path modelRepository;
 
     @Option(names = "--context", paramLabel = "off|fast|primary|composed",
-            description = "Which classifier reads a follow-up with the topic's question (default: primary, the model, "
-                    + "one more pass for such turns; composed: the model from the two texts' cached embeddings, no second pass; "
+            description = "Which classifier reads a follow-up with the topic's question (default: composed, the model from "
+                    + "the two texts' cached embeddings, no second pass; primary: the model, one more pass over the joined text; "
                     + "fast: the rules, microseconds; off: bare slot follow-ups only).")
     String context;
 
     dev.ivbot.ContextReading contextReading() {
         if (context == null) {
-            return dev.ivbot.ContextReading.PRIMARY;
+            return dev.ivbot.ContextReading.COMPOSED;
         }
         try {
             return dev.ivbot.ContextReading.valueOf(context.toUpperCase(Locale.ROOT));
