@@ -85,6 +85,11 @@ public final class ModelTrainer {
      * from its title, its answers' sentences and its examples in the other language.
      */
     static final int BORROW_BELOW = 15;
+    /**
+     * The most sentences of an intent's answers that its head learns from (see {@link #answerSentences}).
+     * Chosen on eval/dev-en-hard.jsonl and eval/dev.jsonl with 5-example KBs of seeds 1-3 (docs/evaluation.md).
+     */
+    static final int ANSWER_SENTENCES = 12;
     /** Folds of the calibration's cross-validation: at 5 examples per intent, leave one out per intent. */
     static final int CV_FOLDS = 5;
     /** Above this many utterances of one language (examples and off-topic lines), one held-out split calibrates: cross-validation pays where examples are few, and would multiply the training time of a large KB. */
@@ -247,6 +252,43 @@ public final class ModelTrainer {
     private record LanguageResult(HeadBundle bundle, TrainingReport.DevMetrics metrics, List<LabeledText> gate,
             int examples, double headSeconds) {}
 
+    /**
+     * At most {@link #ANSWER_SENTENCES} sentences of an intent's answers, taken in turn from each
+     * variant and language (the first sentence of every variant, then the second, ...), so that an
+     * intent with many answer variants does not outweigh the others in the head: the demo KB's
+     * leave policy (25 variants) had 98 answer sentences against 6 for most intents, and a 5-example
+     * KB read one English question in eleven of eval/dev-en-hard.jsonl as leave.
+     */
+    static List<String> answerSentences(Intent intent, Language[] languages) {
+        List<List<String>> perVariant = new ArrayList<>();
+        for (dev.ivbot.kb.AnswerVariant a : intent.answers()) {
+            for (Language l : languages) {
+                List<String> sentences = new ArrayList<>();
+                for (String sentence : a.text().in(l).split("[。！？；!?;\\n]|\\. ")) {
+                    String n = TextNormalizer.normalize(sentence);
+                    if (n.length() >= 4 && !n.contains("{")) {
+                        sentences.add(n);
+                    }
+                }
+                perVariant.add(sentences);
+            }
+        }
+        List<String> taken = new ArrayList<>();
+        for (int i = 0; taken.size() < ANSWER_SENTENCES; i++) {
+            boolean any = false;
+            for (List<String> sentences : perVariant) {
+                if (i < sentences.size() && taken.size() < ANSWER_SENTENCES) {
+                    taken.add(sentences.get(i));
+                    any = true;
+                }
+            }
+            if (!any) {
+                break;
+            }
+        }
+        return taken;
+    }
+
     private LanguageResult trainLanguage(KnowledgeBase kb, Language language, List<String> labels, Encoder encoder,
             TrainingPool pool) {
         Random random = new Random(seed + language.ordinal());
@@ -275,15 +317,8 @@ public final class ModelTrainer {
                 extra.add(new Example(TextNormalizer.normalize(intent.title().in(language)), c));
             }
             if (answers) {
-                for (dev.ivbot.kb.AnswerVariant a : intent.answers()) {
-                    for (Language l : crossLingual ? Language.values() : new Language[] {language}) {
-                        for (String sentence : a.text().in(l).split("[。！？；!?;\\n]|\\. ")) {
-                            String n = TextNormalizer.normalize(sentence);
-                            if (n.length() >= 4 && !n.contains("{")) {
-                                extra.add(new Example(n, c));
-                            }
-                        }
-                    }
+                for (String sentence : answerSentences(intent, crossLingual ? Language.values() : new Language[] {language})) {
+                    extra.add(new Example(sentence, c));
                 }
             }
         }
