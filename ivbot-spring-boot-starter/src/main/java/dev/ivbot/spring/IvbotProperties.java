@@ -1,5 +1,6 @@
 package dev.ivbot.spring;
 
+import dev.ivbot.ContextReading;
 import dev.ivbot.DialogEngine;
 import dev.ivbot.spi.SessionStore;
 import java.nio.file.Path;
@@ -72,6 +73,12 @@ public class IvbotProperties {
         private Duration deadline = DialogEngine.DEFAULT_CLASSIFIER_DEADLINE;
         /** Entries of the classification cache (normalised text to result); 0 disables it. */
         private long cacheSize = 10_000;
+        /**
+         * Who reads a follow-up together with the question that set the topic: {@code composed} (the
+         * model from the two texts' embeddings, no second pass), {@code primary} (a model pass over the
+         * two joined), {@code fast} (the rules) or {@code off}; see {@link ContextReading}.
+         */
+        private ContextReading contextReading = ContextReading.COMPOSED;
 
         public String getMode() {
             return mode;
@@ -103,6 +110,14 @@ public class IvbotProperties {
 
         public void setCacheSize(long cacheSize) {
             this.cacheSize = cacheSize;
+        }
+
+        public ContextReading getContextReading() {
+            return contextReading;
+        }
+
+        public void setContextReading(ContextReading contextReading) {
+            this.contextReading = contextReading;
         }
     }
 

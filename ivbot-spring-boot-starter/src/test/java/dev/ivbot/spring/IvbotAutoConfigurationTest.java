@@ -2,6 +2,7 @@ package dev.ivbot.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ivbot.ContextReading;
 import dev.ivbot.ChatRequest;
 import dev.ivbot.DialogEngine;
 import dev.ivbot.Reply;
@@ -71,6 +72,22 @@ class IvbotAutoConfigurationTest {
             assertThat(context.getBean(IvbotProperties.class).getClassifier().getDeadline())
                     .isEqualTo(Duration.ofMillis(50));
         });
+    }
+
+    @Test
+    void aPronounFollowUpIsReadInContextUnlessTheContextReadingIsOff() {
+        runner.run(context -> assertThat(followUp(context.getBean(DialogEngine.class)).intent())
+                .isEqualTo("leave_policy"));
+        runner.withPropertyValues("ivbot.classifier.context-reading=off").run(context -> {
+            assertThat(context.getBean(IvbotProperties.class).getClassifier().getContextReading())
+                    .isEqualTo(ContextReading.OFF);
+            assertThat(followUp(context.getBean(DialogEngine.class)).isFallback()).isTrue();
+        });
+    }
+
+    private static Reply followUp(DialogEngine engine) {
+        engine.chat(ChatRequest.of("candidate-7", "s-ctx", "年假有几天"));
+        return engine.chat(ChatRequest.of("candidate-7", "s-ctx", "这个要提前多久申请"));
     }
 
     @Test
