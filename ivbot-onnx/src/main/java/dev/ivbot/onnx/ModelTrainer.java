@@ -38,6 +38,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -90,6 +91,8 @@ public final class ModelTrainer {
      * Chosen on eval/dev-en-hard.jsonl and eval/dev.jsonl with 5-example KBs of seeds 1-3 (docs/evaluation.md).
      */
     static final int ANSWER_SENTENCES = 12;
+    /** Where an answer's sentences end, in either language. */
+    static final Pattern SENTENCE_BREAK = Pattern.compile("[。！？；!?;\\n]|\\. ");
     /** Folds of the calibration's cross-validation: at 5 examples per intent, leave one out per intent. */
     static final int CV_FOLDS = 5;
     /** Above this many utterances of one language (examples and off-topic lines), one held-out split calibrates: cross-validation pays where examples are few, and would multiply the training time of a large KB. */
@@ -264,7 +267,7 @@ public final class ModelTrainer {
         for (dev.ivbot.kb.AnswerVariant a : intent.answers()) {
             for (Language l : languages) {
                 List<String> sentences = new ArrayList<>();
-                for (String sentence : a.text().in(l).split("[。！？；!?;\\n]|\\. ")) {
+                for (String sentence : SENTENCE_BREAK.split(a.text().in(l))) {
                     String n = TextNormalizer.normalize(sentence);
                     if (n.length() >= 4 && !n.contains("{")) {
                         sentences.add(n);

@@ -25,7 +25,7 @@ class AnswerSentencesTest {
         List<String> firsts = new ArrayList<>();
         for (AnswerVariant variant : leave.answers()) {
             for (Language language : Language.values()) {
-                firsts.add(TextNormalizer.normalize(variant.text().in(language).split("[。！？；!?;\\n]|\\. ")[0]));
+                firsts.add(TextNormalizer.normalize(ModelTrainer.SENTENCE_BREAK.split(variant.text().in(language))[0]));
             }
         }
         assertThat(sentences).hasSize(ModelTrainer.ANSWER_SENTENCES)

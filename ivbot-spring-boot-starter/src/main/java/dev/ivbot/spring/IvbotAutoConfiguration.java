@@ -83,7 +83,7 @@ public class IvbotAutoConfiguration {
         DialogEngine.Builder builder = DialogEngine.builder().knowledgeBase(kb).sessionStore(store);
         check("ivbot.classifier.deadline", c.getDeadline(), () -> builder.classifierDeadline(c.getDeadline()));
         check("ivbot.classifier.cache-size", c.getCacheSize(), () -> builder.classificationCacheSize(c.getCacheSize()));
-        builder.contextReading(c.getContextReading());
+        check("ivbot.classifier.context-reading", c.getContextReading(), () -> builder.contextReading(c.getContextReading()));
         // each property checked on its own (beside the other's default) so that the error names the right one;
         // the alarm is then set once: a builder setter may be called only once
         check("ivbot.failure-alarm.threshold", alarm.getThreshold(), () -> DialogEngine.builder().failureAlarm(

@@ -183,6 +183,15 @@ class IvbotAutoConfigurationTest {
     }
 
     @Test
+    void anUnknownContextReadingFailsStartupInSpringsBinderNamingThePropertyAndTheValue() {
+        runner.withPropertyValues("ivbot.classifier.context-reading=sideways").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("ivbot.classifier.context-reading")
+                    .hasStackTraceContaining("sideways");
+        });
+    }
+
+    @Test
     void theModelModesWithoutIvbotOnnxFailStartupSayingWhatToAdd() {
         FailureAnalysis analysis = assertFailure(runner.withClassLoader(new FilteredClassLoader(ModelLifecycle.class))
                 .withPropertyValues("ivbot.classifier.mode=hybrid"), "ivbot.classifier.mode", "hybrid");
