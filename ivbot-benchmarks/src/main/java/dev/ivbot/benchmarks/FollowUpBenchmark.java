@@ -7,8 +7,6 @@ import dev.ivbot.kb.KnowledgeBase;
 import dev.ivbot.onnx.OnnxIntentClassifier;
 import dev.ivbot.spi.Classification;
 import dev.ivbot.spi.ClassifierInput;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +25,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.jspecify.annotations.Nullable;
 
 /**
  * What the model's reading of a follow-up in context costs on the BERT path (docs/benchmarks.md):
@@ -35,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * question"; {@link #composed} is {@link ContextReading#COMPOSED}'s, the head over the mean of the
  * two texts' embeddings, both read before (as in a dialog: the topic question a few turns ago, the
  * follow-up's own reading just now). The demo KB's model, trained into a temporary repository
- * unless {@code repo} names one. Sample mode, so that JMH reports p99.
+ * (the classifier's own, deleted on close) unless {@code repo} names one. Sample mode, so that JMH reports p99.
  *
  * <p>Not thread-safe: JMH runs one benchmark thread.
  */
@@ -56,15 +53,18 @@ public class FollowUpBenchmark {
 
     private OnnxIntentClassifier classifier;
     private List<ClassifierInput> followUps;
-    private @Nullable Path temporary;
     private int next;
 
     @Setup(Level.Trial)
-    public void setUp() throws IOException {
+    public void setUp() {
         KnowledgeBase knowledgeBase = KnowledgeBase.load(Path.of(kb));
-        Path repository = repo.isEmpty() ? (temporary = Files.createTempDirectory("ivbot-followup-bench")) : Path.of(repo);
-        classifier = OnnxIntentClassifier.builder().knowledgeBase(knowledgeBase).repository(repository)
-                .trainIfMissing(true).watch(false).pollInterval(Duration.ZERO).build();
+        OnnxIntentClassifier.Builder builder = OnnxIntentClassifier.builder().knowledgeBase(knowledgeBase)
+                .trainIfMissing(true).watch(false).pollInterval(Duration.ZERO);
+        if (!repo.isEmpty()) {
+            builder.repository(Path.of(repo));
+        }
+        // without a repository the classifier trains into a temporary one and deletes it on close
+        classifier = builder.build();
         followUps = ContextBenchmark.DIALOGS.stream().map(d -> {
             Language language = Language.detect(d[1]);
             // the dialog as the engine sees it: the topic question read alone, then the follow-up alone
@@ -77,13 +77,8 @@ public class FollowUpBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() throws IOException {
+    public void tearDown() {
         classifier.close();
-        if (temporary != null) {
-            try (var files = Files.walk(temporary)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 
     /** {@link ContextReading#PRIMARY}: a model pass over the joined text. */

@@ -45,7 +45,9 @@ final class EngineOptions implements AutoCloseable {
         try {
             return dev.ivbot.ContextReading.valueOf(context.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--context must be one of off, fast, primary, composed, was '" + context + "'");
+            throw new IllegalArgumentException("--context must be one of " + java.util.Arrays.stream(
+                    dev.ivbot.ContextReading.values()).map(r -> r.name().toLowerCase(Locale.ROOT))
+                    .collect(java.util.stream.Collectors.joining(", ")) + ", was '" + context + "'");
         }
     }
 
