@@ -155,6 +155,29 @@ class ChatApiTest {
         }
     }
 
+    /**
+     * Behind a load balancer one connection carries many users' requests, each with its own bearer
+     * token; every one is answered as its own user and the connection stays open. Jetty's header
+     * cache, which a new token on every request would keep wiping, is off (docs/benchmarks.md).
+     */
+    @Test
+    void oneConnectionCarriesManyUsersTokensAsBehindALoadBalancer() throws Exception {
+        assertThat(ChatServer.httpConfiguration().getHeaderCacheSize()).isZero();
+        byte[] body = TestHttp.JSON.writeValueAsBytes(Map.of("sessionId", session(), "text", "年假有几天"));
+        try (KeepAliveClient connection = new KeepAliveClient("127.0.0.1", server.uri().getPort())) {
+            for (int user = 0; user < 200; user++) {
+                assertThat(connection.exchange(KeepAliveClient.request("POST", "/api/chat", token("user-" + user), body)))
+                        .as("user %d", user).isEqualTo(200);
+            }
+            assertThat(connection.isOpen()).isTrue();
+        }
+        for (int user = 0; user < 200; user += 50) {
+            JsonNode own = http.send("POST", "/api/sessions/" + TestHttp.JSON.readTree(body).get("sessionId").asText()
+                    + "/heartbeat", token("user-" + user), null).json();
+            assertThat(own.get("alive").asBoolean()).as("user %d has a session of its own", user).isTrue();
+        }
+    }
+
     @Test
     void aBodyThatWasReadButIsWrongIs400AndKeepsTheConnection() throws Exception {
         byte[] good = TestHttp.JSON.writeValueAsBytes(Map.of("sessionId", session(), "text", "年假有几天"));
