@@ -144,7 +144,8 @@ class ChatApiTest {
 
     @Test
     void aRequestRejectedBeforeItsBodyIsReadClosesItsConnectionAndSaysSo() throws Exception {
-        byte[] body = TestHttp.JSON.writeValueAsBytes(Map.of("sessionId", session(), "text", "年假有几天"));
+        String sid = session();
+        byte[] body = TestHttp.JSON.writeValueAsBytes(Map.of("sessionId", sid, "text", "年假有几天"));
         try (KeepAliveClient connection = new KeepAliveClient("127.0.0.1", server.uri().getPort())) {
             assertThat(connection.exchange(KeepAliveClient.request("POST", "/api/chat", token("alice"), body)))
                     .isEqualTo(200);
@@ -172,8 +173,8 @@ class ChatApiTest {
             assertThat(connection.isOpen()).isTrue();
         }
         for (int user = 0; user < 200; user += 50) {
-            JsonNode own = http.send("POST", "/api/sessions/" + TestHttp.JSON.readTree(body).get("sessionId").asText()
-                    + "/heartbeat", token("user-" + user), null).json();
+            // sessions are per user: the same id is a session of each user's own
+            JsonNode own = http.send("POST", "/api/sessions/" + sid + "/heartbeat", token("user-" + user), null).json();
             assertThat(own.get("alive").asBoolean()).as("user %d has a session of its own", user).isTrue();
         }
     }
