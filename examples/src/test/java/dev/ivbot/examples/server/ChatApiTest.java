@@ -144,8 +144,7 @@ class ChatApiTest {
 
     @Test
     void aRequestRejectedBeforeItsBodyIsReadClosesItsConnectionAndSaysSo() throws Exception {
-        String sid = session();
-        byte[] body = TestHttp.JSON.writeValueAsBytes(Map.of("sessionId", sid, "text", "年假有几天"));
+        byte[] body = TestHttp.JSON.writeValueAsBytes(Map.of("sessionId", session(), "text", "年假有几天"));
         try (KeepAliveClient connection = new KeepAliveClient("127.0.0.1", server.uri().getPort())) {
             assertThat(connection.exchange(KeepAliveClient.request("POST", "/api/chat", token("alice"), body)))
                     .isEqualTo(200);
@@ -164,7 +163,8 @@ class ChatApiTest {
     @Test
     void oneConnectionCarriesManyUsersTokensAsBehindALoadBalancer() throws Exception {
         assertThat(ChatServer.httpConfiguration().getHeaderCacheSize()).isZero();
-        byte[] body = TestHttp.JSON.writeValueAsBytes(Map.of("sessionId", session(), "text", "年假有几天"));
+        String sid = session();
+        byte[] body = TestHttp.JSON.writeValueAsBytes(Map.of("sessionId", sid, "text", "年假有几天"));
         try (KeepAliveClient connection = new KeepAliveClient("127.0.0.1", server.uri().getPort())) {
             for (int user = 0; user < 200; user++) {
                 assertThat(connection.exchange(KeepAliveClient.request("POST", "/api/chat", token("user-" + user), body)))
