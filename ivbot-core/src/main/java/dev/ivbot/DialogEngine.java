@@ -94,6 +94,9 @@ public final class DialogEngine implements AutoCloseable {
 
     /** Default time a classifier has before the next one answers. */
     public static final Duration DEFAULT_CLASSIFIER_DEADLINE = Duration.ofMillis(200);
+
+    /** Default reading of a follow-up in the context of its topic (docs/evaluation.md, Dialogs). */
+    public static final ContextReading DEFAULT_CONTEXT_READING = ContextReading.COMPOSED;
     /** Default alarm threshold of the failure rate. */
     public static final double DEFAULT_FAILURE_ALARM_THRESHOLD = 0.05;
     /** Default sliding window of the failure rate. */
@@ -939,7 +942,7 @@ public final class DialogEngine implements AutoCloseable {
         private Duration failureWindow = DEFAULT_FAILURE_WINDOW;
         private long failureMinimumTurns = 20;
         private FailureAlarmListener alarmListener = (raised, rate, turns) -> { };
-        private ContextReading contextReading = ContextReading.COMPOSED;
+        private ContextReading contextReading = DEFAULT_CONTEXT_READING;
         private @Nullable ExecutorService executor;
         private @Nullable ScheduledExecutorService scheduler;
         /** The single-valued setters called so far, by name. */

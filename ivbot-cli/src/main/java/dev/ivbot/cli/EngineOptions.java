@@ -7,7 +7,9 @@ import dev.ivbot.rules.RuleClassifier;
 import dev.ivbot.spi.SessionStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,14 +42,13 @@ final class EngineOptions implements AutoCloseable {
 
     dev.ivbot.ContextReading contextReading() {
         if (context == null) {
-            return dev.ivbot.ContextReading.COMPOSED;
+            return DialogEngine.DEFAULT_CONTEXT_READING;
         }
         try {
             return dev.ivbot.ContextReading.valueOf(context.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--context must be one of " + java.util.Arrays.stream(
-                    dev.ivbot.ContextReading.values()).map(r -> r.name().toLowerCase(Locale.ROOT))
-                    .collect(java.util.stream.Collectors.joining(", ")) + ", was '" + context + "'");
+            throw new IllegalArgumentException("--context must be one of " + Arrays.stream(dev.ivbot.ContextReading.values())
+                    .map(r -> r.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")) + ", was '" + context + "'");
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,10 +28,15 @@ class EvalFilesTest {
 
     private static final Path EVAL = Path.of("..", "eval");
     private static final Path DEMO_KB = Path.of("..", "examples", "hr-demo-kb");
+    private static KnowledgeBase kb;
+
+    @BeforeAll
+    static void loadDemoKb() {
+        kb = KnowledgeBase.load(DEMO_KB);
+    }
 
     @Test
     void everyEvalFileReadsAndNamesOnlyTheDemoKbsIntents() throws IOException {
-        KnowledgeBase kb = KnowledgeBase.load(DEMO_KB);
         List<Path> files = evalFiles();
         assertThat(files).as("eval/*.jsonl").hasSizeGreaterThanOrEqualTo(10)
                 .contains(EVAL.resolve("dev-zh-hard.jsonl"), EVAL.resolve("dev-en-hard.jsonl"));
@@ -46,7 +52,6 @@ class EvalFilesTest {
 
     @Test
     void noSingleTurnQuestionIsAnExampleOfTheDemoKb() throws IOException {
-        KnowledgeBase kb = KnowledgeBase.load(DEMO_KB);
         Map<String, String> examples = new HashMap<>();
         for (Intent intent : kb.intents().values()) {
             for (Language language : Language.values()) {

@@ -78,6 +78,8 @@ public class IvbotProperties {
          * model from the two texts' embeddings, no second pass), {@code primary} (a model pass over the
          * two joined), {@code fast} (the rules) or {@code off}; see {@link ContextReading}.
          */
+        // DialogEngine.DEFAULT_CONTEXT_READING, written out so that the configuration processor puts
+        // the default in the IDE metadata (it reads only literals)
         private ContextReading contextReading = ContextReading.COMPOSED;
 
         public String getMode() {
