@@ -1,9 +1,10 @@
 package dev.ivbot;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.ivbot.internal.ClassifierChain;
+import dev.ivbot.internal.ClassifierTrace;
+import dev.ivbot.internal.ContextReader;
 import dev.ivbot.internal.DialogPolicy;
-import dev.ivbot.internal.JoinedReading;
+import dev.ivbot.internal.EngineRuntime;
 import dev.ivbot.internal.DialogPolicy.Decision;
 import dev.ivbot.internal.FailureRateMonitor;
 import dev.ivbot.internal.InputValidator;
@@ -21,19 +22,14 @@ import dev.ivbot.spi.Fallback;
 import dev.ivbot.spi.FailureAlarmListener;
 import dev.ivbot.spi.IntentClassifier;
 import dev.ivbot.spi.SaveOutcome;
-import dev.ivbot.spi.ScoredIntent;
 import dev.ivbot.spi.SessionState;
 import dev.ivbot.spi.SessionStore;
 import dev.ivbot.spi.TurnEvent;
 import dev.ivbot.spi.TurnListener;
-import dev.ivbot.internal.text.ClosingIntents;
-import dev.ivbot.internal.text.TextNormalizer;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,16 +38,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,7 +101,7 @@ public final class DialogEngine implements AutoCloseable {
     /** The id checks of {@link #storeSessionId}, which do not depend on an engine's text limit. */
     private static final InputValidator ID_CHECK = new InputValidator(InputValidator.DEFAULT_MAX_TEXT_LENGTH);
 
-    private volatile Runtime runtime;
+    private volatile EngineRuntime runtime;
     private final @Nullable ClassifierSpec primarySpec;
     private final @Nullable ClassifierSpec secondarySpec;
     private volatile EngineHealth.@Nullable RefusedReload lastRefusedReload;
@@ -116,7 +109,6 @@ public final class DialogEngine implements AutoCloseable {
     private final boolean ownsStore;
     private final Fallback fallback;
     private final InputValidator validator;
-    private final long deadlineNanos;
     private final InstantSource clock;
     /** Blocking classifiers' calls; the engine's own pool unless the host gave one ({@link Builder#executor}). */
     private final ExecutorService executor;
@@ -130,17 +122,17 @@ public final class DialogEngine implements AutoCloseable {
     private final ListenerDispatcher listeners;
     private final EngineMetrics metrics;
     private final long cacheSize;
-    private final ContextReading contextReading;
+    private final ClassifierChain classifiers;
+    private final ContextReader contextReader;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private DialogEngine(Builder b, Runtime runtime) {
+    private DialogEngine(Builder b, EngineRuntime runtime) {
         this.primarySpec = Objects.requireNonNull(b.primary, "checked by build()").spec;
         this.secondarySpec = b.secondary == null ? null : b.secondary.spec;
         this.ownsStore = b.store == null;
         this.store = b.store != null ? b.store : SessionStore.inMemory(SessionStore.DEFAULT_TTL, 1_000_000, b.clock);
         this.fallback = b.fallback;
         this.validator = new InputValidator(b.maxTextLength);
-        this.deadlineNanos = b.deadline.toNanos();
         this.clock = b.clock;
         this.ownsExecutor = b.executor == null;
         this.executor = b.executor != null ? b.executor
@@ -159,7 +151,9 @@ public final class DialogEngine implements AutoCloseable {
                 b.failureMinimumTurns, alarm::onCrossing), new FailureRateMonitor(b.clock, b.failureWindow,
                 b.failureThreshold, b.failureMinimumTurns, (raised, rate, turns) -> { }));
         this.cacheSize = b.cacheSize;
-        this.contextReading = b.contextReading;
+        this.classifiers = new ClassifierChain(executor, timers, b.deadline.toNanos(), metrics::recordClassifierTimeout,
+                metrics::recordClassifierError);
+        this.contextReader = new ContextReader(b.contextReading, executor, b.deadline.toNanos());
         this.runtime = runtime;
     }
 
@@ -194,12 +188,12 @@ public final class DialogEngine implements AutoCloseable {
     public CompletableFuture<Reply> chatAsync(ChatRequest request) {
         long start = System.nanoTime();
         Turn turn;
-        Runtime rt = null;
+        EngineRuntime rt = null;
         try {
             ensureOpen();
             Objects.requireNonNull(request, "request");
             rt = acquireRuntime();
-            InputValidator.ValidText text = validator.validate(request, rt.knowledgeBase);
+            InputValidator.ValidText text = validator.validate(request, rt.knowledgeBase());
             turn = new Turn(rt, request, text);
         } catch (InvalidInputException e) {
             if (rt != null) {
@@ -221,8 +215,8 @@ public final class DialogEngine implements AutoCloseable {
         }
         return result.whenComplete((reply, error) -> {
             turn.rt.release();
-            if (turn.primaryAsked) {
-                metrics.recordPrimaryOutcome(turn.primaryTimedOut || turn.primaryFailed);
+            if (turn.trace.primaryAsked()) {
+                metrics.recordPrimaryOutcome(turn.trace.primaryTimedOut() || turn.trace.primaryFailed());
             }
             if (reply != null) {
                 metrics.recordReply(reply, System.nanoTime() - start);
@@ -240,10 +234,10 @@ public final class DialogEngine implements AutoCloseable {
     }
 
     private static TurnEvent turnEvent(Turn turn, @Nullable Reply reply, @Nullable Throwable error) {
-        Classification c = turn.classification;
-        return new TurnEvent(turn.request.userId(), reply, error, turn.primaryTimedOut, turn.primaryFailed,
+        Classification c = turn.trace.classification();
+        return new TurnEvent(turn.request.userId(), reply, error, turn.trace.primaryTimedOut(), turn.trace.primaryFailed(),
                 turn.request.sessionId(), turn.text, c == null ? List.of() : c.ranked(),
-                c == null ? null : c.modelVersion(), turn.rt.knowledgeBase.fingerprint());
+                c == null ? null : c.modelVersion(), turn.rt.knowledgeBase().fingerprint());
     }
 
     /**
@@ -312,8 +306,8 @@ public final class DialogEngine implements AutoCloseable {
         Objects.requireNonNull(knowledgeBase, "knowledgeBase");
         synchronized (this) {
             long start = System.nanoTime();
-            Runtime old = runtime;
-            runtime = Runtime.create(knowledgeBase, primarySpec, old.primary, secondarySpec, old.secondary, cacheSize);
+            EngineRuntime old = runtime;
+            runtime = EngineRuntime.create(knowledgeBase, primarySpec, old.primary(), secondarySpec, old.secondary(), cacheSize);
             old.release();
             LOG.info("knowledge base reloaded in {} ms: {}", (System.nanoTime() - start) / 1_000_000, knowledgeBase);
         }
@@ -341,10 +335,10 @@ public final class DialogEngine implements AutoCloseable {
 
     /** The engine's health now; see {@link EngineHealth} for what each status means. */
     public EngineHealth health() {
-        Runtime rt = runtime;
+        EngineRuntime rt = runtime;
         StoreHealth storeHealth = store.health();
         ClassifierStatus primary = closed.get()
-                ? new ClassifierStatus(false, "closed", null, false, null) : rt.primary.status();
+                ? new ClassifierStatus(false, "closed", null, false, null) : rt.primary().status();
         List<String> problems = new ArrayList<>();
         if (!storeHealth.accepting()) {
             problems.add("session store not accepting turns: " + storeHealth.description());
@@ -352,7 +346,7 @@ public final class DialogEngine implements AutoCloseable {
             problems.add("session store failing over, absorbed by its buffer: " + storeHealth.description());
         }
         if (!primary.serving()) {
-            problems.add("primary classifier " + rt.primary.name() + " is not serving (" + primary.version() + ")");
+            problems.add("primary classifier " + rt.primary().name() + " is not serving (" + primary.version() + ")");
         }
         if (metrics.primaryMissAlarmRaised()) {
             problems.add(String.format(java.util.Locale.ROOT,
@@ -365,19 +359,19 @@ public final class DialogEngine implements AutoCloseable {
         }
         EngineHealth.Status status = closed.get() || !storeHealth.accepting() ? EngineHealth.Status.DOWN
                 : problems.isEmpty() ? EngineHealth.Status.UP : EngineHealth.Status.DEGRADED;
-        return new EngineHealth(status, problems, storeHealth, primary, rt.knowledgeBase.name(),
-                rt.knowledgeBase.fingerprint(), rt.knowledgeBase.intents().size(), lastRefusedReload,
+        return new EngineHealth(status, problems, storeHealth, primary, rt.knowledgeBase().name(),
+                rt.knowledgeBase().fingerprint(), rt.knowledgeBase().intents().size(), lastRefusedReload,
                 metrics.failureRate(), metrics.primaryMissRate());
     }
 
     /** The knowledge base in force. */
     public KnowledgeBase knowledgeBase() {
-        return runtime.knowledgeBase;
+        return runtime.knowledgeBase();
     }
 
     /** The primary classifier in force. */
     public IntentClassifier primaryClassifier() {
-        return runtime.primary;
+        return runtime.primary();
     }
 
     /** The session store. */
@@ -423,9 +417,9 @@ public final class DialogEngine implements AutoCloseable {
     }
 
     /** The runtime in force with a reference taken; retried if a reload retired it in between. */
-    private Runtime acquireRuntime() {
+    private EngineRuntime acquireRuntime() {
         while (true) {
-            Runtime rt = runtime;
+            EngineRuntime rt = runtime;
             if (rt.retain()) {
                 return rt;
             }
@@ -437,7 +431,7 @@ public final class DialogEngine implements AutoCloseable {
 
     /** What one turn computes once, whatever number of save attempts it takes. */
     private static final class Turn {
-        final Runtime rt;
+        final EngineRuntime rt;
         final ChatRequest request;
         final String text;
         final String normalized;
@@ -446,19 +440,15 @@ public final class DialogEngine implements AutoCloseable {
         /** Where the session lives in the store; see {@link DialogEngine#storeSessionId}. */
         final String storeId;
         @Nullable CompletableFuture<Decision> classified;
-        volatile boolean primaryAsked;
-        volatile boolean primaryTimedOut;
-        volatile boolean primaryFailed;
-        /** The stand-alone classification the turn was decided on, for listeners; null if none ran. */
-        volatile @Nullable Classification classification;
+        final ClassifierTrace trace = new ClassifierTrace();
 
-        Turn(Runtime rt, ChatRequest request, InputValidator.ValidText valid) {
+        Turn(EngineRuntime rt, ChatRequest request, InputValidator.ValidText valid) {
             this.rt = rt;
             this.request = request;
             this.text = valid.text();
             this.normalized = valid.normalized();
             this.language = Language.detect(valid.text());
-            this.extraction = rt.slotExtractor.extract(normalized);
+            this.extraction = rt.slotExtractor().extract(normalized);
             this.storeId = SessionKeys.storeId(request.userId(), request.sessionId());
         }
     }
@@ -500,12 +490,12 @@ public final class DialogEngine implements AutoCloseable {
         String answer;
         String chosen = decision.intent();
         if (chosen != null) {
-            Intent intent = turn.rt.knowledgeBase.intent(chosen).orElseThrow(
+            Intent intent = turn.rt.knowledgeBase().intent(chosen).orElseThrow(
                     () -> new IllegalStateException("the policy chose intent " + chosen + ", which the KB lacks"));
             answer = intent.answerFor(slots).text().in(turn.language);
         } else {
             answer = fallback.reply(new Fallback.Context(decision.requireReason(), turn.language, turn.text,
-                    decision.choices(), turn.rt.knowledgeBase));
+                    decision.choices(), turn.rt.knowledgeBase()));
         }
         String keptIntent = decision.intent() != null ? decision.intent() : state.lastIntent();
         SessionState next = state.next(keptIntent, turn.language.code(), slots,
@@ -542,7 +532,7 @@ public final class DialogEngine implements AutoCloseable {
 
     private Reply busyReply(Turn turn, long start) {
         String text = fallback.reply(new Fallback.Context(FallbackReason.STORE_BUSY, turn.language, turn.text,
-                List.of(), turn.rt.knowledgeBase));
+                List.of(), turn.rt.knowledgeBase()));
         return new Reply(text, null, 0, Map.of(), Source.FALLBACK, FallbackReason.STORE_BUSY, List.of(), true,
                 turn.language, turn.request.sessionId(), 0, Duration.ofNanos(System.nanoTime() - start));
     }
@@ -561,12 +551,12 @@ public final class DialogEngine implements AutoCloseable {
     }
 
     private CompletableFuture<Decision> decide(Turn turn, SessionState state) {
-        KnowledgeBase kb = turn.rt.knowledgeBase;
+        KnowledgeBase kb = turn.rt.knowledgeBase();
         if (turn.request.choice() != null) {
             return CompletableFuture.completedFuture(
                     new Decision(turn.request.choice(), 1.0, Source.CHOICE, null, List.of(), false));
         }
-        if (!DialogPolicy.hasWords(turn.normalized) && !turn.rt.wordlessExamples.contains(turn.normalized)) {
+        if (!DialogPolicy.hasWords(turn.normalized) && !turn.rt.isWordlessExample(turn.normalized)) {
             return CompletableFuture.completedFuture(
                     new Decision(null, 0, Source.FALLBACK, FallbackReason.OUT_OF_SCOPE, List.of(), false));
         }
@@ -578,11 +568,13 @@ public final class DialogEngine implements AutoCloseable {
                         new Decision(continued, 1.0, Source.CONTEXT, null, List.of(), false));
             }
         }
+        ClassifierInput input = new ClassifierInput(turn.text, turn.normalized, turn.language, context.topic(),
+                context.slots(), context.topicQuestion(), turn.request.userId());
         // classified once per turn, whatever the number of save attempts
         if (turn.classified == null) {
-            turn.classified = classify(turn, context);
+            turn.classified = classifiers.classify(turn.rt, input, turn.trace);
         }
-        return turn.classified.thenCompose(alone -> inContext(turn, context, alone)).thenApply(d -> {
+        return turn.classified.thenCompose(alone -> contextReader.weigh(turn.rt, context, alone, input)).thenApply(d -> {
             // a low-confidence turn that names a slot value is most likely about the current topic
             if (d.intent() == null && d.reason() != FallbackReason.CLASSIFIER_UNAVAILABLE && context.topic() != null
                     && !turn.extraction.slots().isEmpty()) {
@@ -590,141 +582,6 @@ public final class DialogEngine implements AutoCloseable {
             }
             return d;
         });
-    }
-
-    /**
-     * The stand-alone verdict weighed against the topic: a classifier reads the topic's question and
-     * this one together, and the policy decides between sub-question and new topic (see
-     * {@link ContextReading}). Skipped when the verdict already answers the topic or is a sure switch;
-     * a reading that fails or misses the deadline leaves the stand-alone verdict standing.
-     */
-    private CompletableFuture<Decision> inContext(Turn turn, DialogPolicy.Context context, Decision alone) {
-        IntentClassifier reader = switch (contextReading) {
-            case OFF -> null;
-            case FAST -> turn.rt.fastClassifier;
-            case PRIMARY, COMPOSED -> turn.rt.primary;
-        };
-        if (reader == null || alone.reason() == FallbackReason.CLASSIFIER_UNAVAILABLE
-                || !DialogPolicy.needsContextReading(context, alone, turn.normalized, turn.rt.closings)) {
-            return CompletableFuture.completedFuture(alone);
-        }
-        ClassifierInput followUp = new ClassifierInput(turn.text, turn.normalized, turn.language, context.topic(),
-                context.slots(), context.topicQuestion(), turn.request.userId());
-        CompletableFuture<@Nullable Classification> read;
-        try {
-            read = (contextReading == ContextReading.COMPOSED ? reader.classifyFollowUpAsync(followUp, executor)
-                    : JoinedReading.read(reader, followUp, executor)).<@Nullable Classification>thenApply(c -> c)
-                    .completeOnTimeout(null, deadlineNanos, TimeUnit.NANOSECONDS);
-        } catch (RuntimeException e) {
-            read = CompletableFuture.failedFuture(e);
-        }
-        // the stand-alone verdict's scores are the model's when the primary model answered, not the rules in its place
-        boolean modelScores = turn.rt.primary.source() == Source.MODEL && !alone.degraded();
-        return read.handle((c, e) -> {
-            Decision inContext = null;
-            if (e != null || c == null) {
-                // the context reading is an aid: without it the policy weighs the stand-alone verdict alone
-                LOG.debug("context reading by {} gave nothing: {}", reader.name(), e == null ? "deadline" : e.toString());
-            } else {
-                inContext = DialogPolicy.standalone(turn.rt.knowledgeBase, c, Source.CONTEXT, alone.degraded(),
-                        turn.language);
-            }
-            return DialogPolicy.resolve(context, alone, inContext, turn.normalized, modelScores);
-        });
-    }
-
-    private CompletableFuture<Decision> classify(Turn turn, DialogPolicy.Context context) {
-        Runtime rt = turn.rt;
-        ClassifierInput input = new ClassifierInput(turn.text, turn.normalized, turn.language, context.topic(),
-                context.slots(), context.topicQuestion(), turn.request.userId());
-        long deadline = System.nanoTime() + deadlineNanos;
-        // a canary serves users different versions: each reads only its own version's cache entries
-        String version = rt.primary.versionFor(input);
-        CachedClassification cached = rt.cache.getIfPresent(turn.normalized);
-        if (cached != null && cached.version.equals(version)) {
-            turn.classification = cached.classification;
-            return CompletableFuture.completedFuture(
-                    DialogPolicy.standalone(rt.knowledgeBase, cached.classification, Source.CACHE, false, turn.language));
-        }
-        turn.primaryAsked = true;
-        return runClassifier(rt.primary, input, deadline, turn, true).thenCompose(result -> {
-            if (result != null) {
-                turn.classification = result;
-                rt.cache.put(turn.normalized, new CachedClassification(result, version));
-                return CompletableFuture.completedFuture(
-                        DialogPolicy.standalone(rt.knowledgeBase, result, rt.primary.source(), false, turn.language));
-            }
-            if (rt.secondary == null) {
-                return CompletableFuture.completedFuture(UNAVAILABLE);
-            }
-            return runClassifier(rt.secondary, input, deadline, turn, false).thenApply(secondary -> {
-                if (secondary != null) {
-                    turn.classification = secondary;
-                }
-                return secondary;
-            }).thenApply(secondary -> secondary == null
-                    ? UNAVAILABLE : DialogPolicy.standalone(rt.knowledgeBase, secondary, rt.secondary.source(), true, turn.language));
-        });
-    }
-
-    private static final Decision UNAVAILABLE =
-            new Decision(null, 0, Source.FALLBACK, FallbackReason.CLASSIFIER_UNAVAILABLE, List.of(), true);
-
-    /** The classification, or null when the classifier failed or missed the deadline. */
-    private CompletableFuture<@Nullable Classification> runClassifier(IntentClassifier classifier,
-            ClassifierInput input, long deadline, Turn turn, boolean primary) {
-        if (classifier.isNonBlocking()) {
-            try {
-                return CompletableFuture.completedFuture(classifier.classify(input));
-            } catch (RuntimeException e) {
-                return CompletableFuture.completedFuture(classifierFailed(classifier, e, turn, primary));
-            }
-        }
-        long remaining = deadline - System.nanoTime();
-        if (remaining <= 0) {
-            return CompletableFuture.completedFuture(classifierTimedOut(classifier, turn, primary));
-        }
-        CompletableFuture<Classification> future;
-        try {
-            future = classifier.classifyAsync(input, executor);
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(classifierFailed(classifier, e, turn, primary));
-        }
-        CompletableFuture<@Nullable Classification> bounded = new CompletableFuture<>();
-        future.whenComplete((c, e) -> {
-            if (e == null) {
-                bounded.complete(c);
-            } else if (!bounded.isDone()) {
-                bounded.complete(classifierFailed(classifier, unwrap(e), turn, primary));
-            }
-        });
-        ScheduledFuture<?> timer = timers.schedule(() -> {
-            if (!bounded.isDone() && bounded.complete(classifierTimedOut(classifier, turn, primary))) {
-                future.cancel(true);
-            }
-        }, remaining, TimeUnit.NANOSECONDS);
-        // an answer in time cancels its timer, so that timers do not pile up under load
-        bounded.whenComplete((c, e) -> timer.cancel(false));
-        return bounded;
-    }
-
-    private @Nullable Classification classifierTimedOut(IntentClassifier classifier, Turn turn, boolean primary) {
-        metrics.recordClassifierTimeout();
-        if (primary) {
-            turn.primaryTimedOut = true;
-        }
-        LOG.debug("classifier {} missed the {} ms deadline", classifier.name(), deadlineNanos / 1_000_000);
-        return null;
-    }
-
-    private @Nullable Classification classifierFailed(IntentClassifier classifier, Throwable cause, Turn turn,
-            boolean primary) {
-        metrics.recordClassifierError();
-        if (primary) {
-            turn.primaryFailed = true;
-        }
-        LOG.warn("classifier {} failed: {}", classifier.name(), cause.toString());
-        return null;
     }
 
     /** A closed engine says so before it judges the ids. */
@@ -747,10 +604,7 @@ public final class DialogEngine implements AutoCloseable {
     }
 
     private static RuntimeException unwrap(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = ClassifierChain.cause(error);
         if (cause instanceof RuntimeException) {
             return (RuntimeException) cause;
         }
@@ -774,131 +628,6 @@ public final class DialogEngine implements AutoCloseable {
     private void ensureOpen() {
         if (closed.get()) {
             throw new EngineClosedException();
-        }
-    }
-
-    private record CachedClassification(Classification classification, String version) {}
-
-    /**
-     * Classifiers some engine built from a spec and will close; a spec that hands out one of them
-     * again (to a second engine, or on a reload) is refused, so that no owned instance is shared.
-     */
-    private static final Set<IntentClassifier> OWNED = Collections.synchronizedSet(
-            Collections.newSetFromMap(new WeakHashMap<>()));
-
-    private static IntentClassifier own(ClassifierSpec spec, KnowledgeBase kb, String role) {
-        IntentClassifier c = Objects.requireNonNull(spec.create(kb), () -> "the " + role + " classifier spec returned null");
-        if (!OWNED.add(c)) {
-            throw new IllegalStateException("the " + role + " classifier spec returned an instance that an engine "
-                    + "already owns (" + c.name() + "); a spec must build a new classifier on each call, or hand the "
-                    + "instance to the builder with " + role + "Classifier(IntentClassifier) and close it yourself");
-        }
-        return c;
-    }
-
-    private static void disown(IntentClassifier c) {
-        OWNED.remove(c);
-        try {
-            c.close();
-        } catch (RuntimeException e) {
-            LOG.warn("closing classifier {} failed: {}", c.name(), e.toString());
-        }
-    }
-
-    /**
-     * Everything derived from one KB; swapped as a whole on reload. Reference counted: the engine
-     * holds one reference while it is in force, each turn one while it runs; the classifiers the
-     * engine built for it close when the last reference goes.
-     */
-    private static final class Runtime {
-        final KnowledgeBase knowledgeBase;
-        final SlotExtractor slotExtractor;
-        final IntentClassifier primary;
-        final @Nullable IntentClassifier secondary;
-        final boolean ownsPrimary;
-        final boolean ownsSecondary;
-        final Cache<String, CachedClassification> cache;
-        /** The primary if it is non-blocking, else the secondary if it is (a hybrid's rules); else null. */
-        final @Nullable IntentClassifier fastClassifier;
-        /** The KB's own examples that the noise gate would drop ("886", "3q"): the author's word beats the gate. */
-        final Set<String> wordlessExamples;
-        /** The KB's closing intents: read as one alone, a turn ends the conversation, it is not a sub-question of the topic. */
-        final Set<String> closings;
-        private final AtomicInteger references = new AtomicInteger(1);
-
-        private Runtime(KnowledgeBase kb, IntentClassifier primary, @Nullable IntentClassifier secondary,
-                boolean ownsPrimary, boolean ownsSecondary, long cacheSize) {
-            this.knowledgeBase = kb;
-            this.slotExtractor = new SlotExtractor(kb);
-            this.primary = primary;
-            this.secondary = secondary;
-            this.ownsPrimary = ownsPrimary;
-            this.ownsSecondary = ownsSecondary;
-            this.cache = Caffeine.newBuilder().maximumSize(cacheSize).executor(Runnable::run).build();
-            this.fastClassifier = primary.isNonBlocking() ? primary
-                    : secondary != null && secondary.isNonBlocking() ? secondary : null;
-            this.wordlessExamples = wordlessExamples(kb);
-            this.closings = ClosingIntents.of(kb);
-        }
-
-        private static Set<String> wordlessExamples(KnowledgeBase kb) {
-            Set<String> out = new java.util.HashSet<>();
-            for (Intent intent : kb.intents().values()) {
-                for (Language language : Language.values()) {
-                    for (String example : intent.examples(language)) {
-                        String normalized = TextNormalizer.normalize(example);
-                        if (!DialogPolicy.hasWords(normalized)) {
-                            out.add(normalized);
-                        }
-                    }
-                }
-            }
-            return Set.copyOf(out);
-        }
-
-        /** Builds the spec'd classifiers for {@code kb} (closing them again if a later step fails). */
-        static Runtime create(KnowledgeBase kb, @Nullable ClassifierSpec primarySpec, @Nullable IntentClassifier primary,
-                @Nullable ClassifierSpec secondarySpec, @Nullable IntentClassifier secondary, long cacheSize) {
-            IntentClassifier p = primarySpec != null ? own(primarySpec, kb, "primary") : Objects.requireNonNull(primary);
-            try {
-                IntentClassifier s = secondarySpec != null ? own(secondarySpec, kb, "secondary") : secondary;
-                try {
-                    return new Runtime(kb, p, s, primarySpec != null, secondarySpec != null, cacheSize);
-                } catch (RuntimeException | Error e) {
-                    if (secondarySpec != null && s != null) {
-                        disown(s);
-                    }
-                    throw e;
-                }
-            } catch (RuntimeException | Error e) {
-                if (primarySpec != null) {
-                    disown(p);
-                }
-                throw e;
-            }
-        }
-
-        boolean retain() {
-            while (true) {
-                int n = references.get();
-                if (n == 0) {
-                    return false;
-                }
-                if (references.compareAndSet(n, n + 1)) {
-                    return true;
-                }
-            }
-        }
-
-        void release() {
-            if (references.decrementAndGet() == 0) {
-                if (ownsPrimary) {
-                    disown(primary);
-                }
-                if (ownsSecondary && secondary != null) {
-                    disown(secondary);
-                }
-            }
         }
     }
 
@@ -1136,7 +865,7 @@ public final class DialogEngine implements AutoCloseable {
             if (primary == null) {
                 throw new IllegalStateException("primaryClassifier is required");
             }
-            Runtime rt = Runtime.create(knowledgeBase, primary.spec, primary.instance,
+            EngineRuntime rt = EngineRuntime.create(knowledgeBase, primary.spec, primary.instance,
                     secondary == null ? null : secondary.spec, secondary == null ? null : secondary.instance, cacheSize);
             try {
                 return new DialogEngine(this, rt);
