@@ -182,6 +182,59 @@ class DialogPolicyTableTest {
         assertThat(DialogPolicy.resolve(ON_LEAVE, alone, inContext, text, true).intent()).as(name).isEqualTo(intent);
     }
 
+    /** The model's reading "intent:score ..." with its off-topic lead. */
+    private static Decision withLead(String ranking, double lead) {
+        Classification c = reads(ranking);
+        return DialogPolicy.standalone(KB, new Classification(c.ranked(), "t", null, lead), Source.MODEL, false,
+                Language.ZH);
+    }
+
+    static Stream<Arguments> offTopic() {
+        double over = DialogPolicy.OFF_TOPIC_LEAD + 0.01;
+        double under = DialogPolicy.OFF_TOPIC_LEAD - 0.01;
+        return Stream.of(
+                // name, text, alone (the model's probabilities), its off-topic lead, in context, expected intent
+                Arguments.of("a pronoun, nearer small talk than the KB: fallback, not the topic",
+                        "is it going to rain tomorrow", "", over, "leave_policy:0.99", null),
+                Arguments.of("vague and in scope by the floor, nearer small talk than the KB: fallback", "你几岁了",
+                        "salary:0.05", over, "leave_policy:0.99", null),
+                Arguments.of("off topic, though the model's best intent clears the threshold: fallback", "推荐个电影",
+                        "salary:0.9", over, "leave_policy:0.99", null),
+                Arguments.of("a pronoun, under the bar: stays on the topic as before", "那它会涨薪吗", "", under,
+                        "leave_policy:0.99", LEAVE),
+                Arguments.of("vague, under the bar: stays as before", "需要谁同意", "salary:0.05", under,
+                        "leave_policy:0.99", LEAVE),
+                Arguments.of("nearer the KB than small talk: the stand-alone verdict as before", "工资怎么构成",
+                        "salary:0.95", -0.3, "leave_policy:0.5", SALARY));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("offTopic")
+    void aQuestionNearerSmallTalkThanTheKbIsOutOfScopeWhateverTheDialog(String name, String text, String ranking,
+            double lead, String inContext, @Nullable String intent) {
+        Decision alone = withLead(ranking, lead);
+        Decision d = DialogPolicy.resolve(ON_LEAVE, alone,
+                DialogPolicy.standalone(KB, reads(inContext), Source.CONTEXT, false, Language.ZH), text, true);
+        assertThat(d.intent()).as(name).isEqualTo(intent);
+        assertThat(alone.offTopic()).as(name).isEqualTo(lead > DialogPolicy.OFF_TOPIC_LEAD);
+        if (alone.offTopic()) {
+            assertThat(d.reason()).as(name).isEqualTo(dev.ivbot.FallbackReason.OUT_OF_SCOPE);
+            assertThat(DialogPolicy.needsContextReading(ON_LEAVE, alone, text, Set.of())).as(name).isFalse();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aQuestionOverTheOffTopicBarIsOutOfScopeAlone() {
+        Decision over = withLead("salary:0.9", DialogPolicy.OFF_TOPIC_LEAD + 0.01);
+        assertThat(over.offTopic()).isTrue();
+        assertThat(over.answered()).isFalse();
+        assertThat(over.reason()).isEqualTo(dev.ivbot.FallbackReason.OUT_OF_SCOPE);
+        Decision under = withLead("salary:0.9", DialogPolicy.OFF_TOPIC_LEAD - 0.01);
+        assertThat(under.offTopic()).isFalse();
+        assertThat(under.intent()).isEqualTo(SALARY);
+        assertThat(standalone("salary:0.9").offTopic()).as("no lead (the rules)").isFalse();
+    }
+
     @org.junit.jupiter.api.Test
     void theStandAloneVerdictCarriesTheReadingsMargin() {
         Classification.Margin margin = new Classification.Margin(SALARY, 33);

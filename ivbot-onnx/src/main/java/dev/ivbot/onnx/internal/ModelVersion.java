@@ -64,9 +64,16 @@ public final class ModelVersion {
     private final Cache<String, float[]> embeddings =
             Caffeine.newBuilder().maximumSize(EMBEDDINGS_CACHED).executor(Runnable::run).build();
 
+    /**
+     * The off-topic background's embeddings by encoder key, for the heads that carry the KB's examples as
+     * anchors: embedded when the version loads, so that no turn waits for them.
+     */
+    private final Map<String, float[][]> background;
+
     private ModelVersion(String version, Path dir, JsonNode manifest, List<String> labels, Map<String, Encoder> encoders,
-            Map<String, HeadBundle> heads, double logitsTemperature) {
+            Map<String, HeadBundle> heads, Map<String, float[][]> background, double logitsTemperature) {
         this.version = version;
+        this.background = Map.copyOf(background);
         this.dir = dir;
         this.manifest = manifest;
         this.labels = List.copyOf(labels);
@@ -116,6 +123,7 @@ public final class ModelVersion {
                 throw new ModelLoadException(version, "the manifest names no encoder");
             }
             Map<String, HeadBundle> heads = new HashMap<>();
+            Map<String, float[][]> background = new HashMap<>();
             if (KIND_LOGITS.equals(kind)) {
                 for (Map.Entry<String, Encoder> e : encoders.entrySet()) {
                     if (!e.getValue().producesLogits()) {
@@ -157,10 +165,22 @@ public final class ModelVersion {
                         throw new ModelLoadException(version, "encoder '" + language + "' has no head");
                     }
                 }
+                for (Language language : Language.values()) {
+                    HeadBundle head = heads.get(language.code());
+                    Encoder encoder = encoders.get(language.code());
+                    if (head != null && encoder != null && head.anchors().vectors().length > 0) {
+                        try {
+                            background.put(language.code(), encoder.embed(OffTopicBackground.questions(language)));
+                        } catch (OrtException ex) {
+                            throw new ModelLoadException(version, "the off-topic background cannot be embedded ("
+                                    + Encoder.firstLine(ex.getMessage()) + ")", ex);
+                        }
+                    }
+                }
             } else {
                 throw new ModelLoadException(version, "unknown kind '" + kind + "' (expected head or logits)");
             }
-            return new ModelVersion(version, dir, manifest, labels, encoders, heads,
+            return new ModelVersion(version, dir, manifest, labels, encoders, heads, background,
                     manifest.path("temperature").asDouble(1.0));
         } catch (ModelLoadException e) {
             encoders.values().stream().distinct().forEach(Encoder::close);
@@ -330,9 +350,23 @@ public final class ModelVersion {
             if (composes) {
                 embeddings.put(embeddingKey(language, texts.get(i)), rows[i]);
             }
-            out.add(rank(probabilities(rows[i], inputs.get(i))));
+            out.add(rank(probabilities(rows[i], inputs.get(i)), offTopicLead(rows[i], language)));
         }
         return out;
+    }
+
+    /**
+     * How much nearer the question is to the off-topic background than to the KB's nearest example
+     * (cosine); null for a head without the KB's examples (format 1) or a logits export.
+     */
+    private @Nullable Double offTopicLead(float[] embedding, Language language) {
+        String key = encoderKey(language);
+        float[][] offTopic = background.get(key);
+        HeadBundle head = heads.get(key);
+        if (offTopic == null || head == null) {
+            return null;
+        }
+        return OffTopicBackground.nearest(embedding, offTopic) - OffTopicBackground.nearest(embedding, head.anchors().vectors());
     }
 
     /**
@@ -400,7 +434,7 @@ public final class ModelVersion {
             mean[i] = (turn[i] + topic[i]) / 2;
         }
         Vectors.normalize(mean);
-        return rank(probabilities(mean, followUp.joinedWithTopic()));
+        return rank(probabilities(mean, followUp.joinedWithTopic()), null);
     }
 
     private static String topicOf(ClassifierInput followUp) {
@@ -416,7 +450,7 @@ public final class ModelVersion {
     }
 
     /** Best first, the KB's intents only; nothing when out-of-scope wins. */
-    public Classification rank(double[] p) {
+    private Classification rank(double[] p, @Nullable Double offTopicLead) {
         int best = 0;
         for (int i = 1; i < p.length; i++) {
             if (p[i] > p[best]) {
@@ -424,7 +458,7 @@ public final class ModelVersion {
             }
         }
         if (best >= labels.size()) {
-            return Classification.none(version);
+            return new Classification(List.of(), version, null, offTopicLead);
         }
         Integer[] order = new Integer[labels.size()];
         for (int i = 0; i < order.length; i++) {
@@ -438,6 +472,6 @@ public final class ModelVersion {
         // from the unrounded probabilities (a sure reading has the runner-up at 1e-20 or less)
         double logOdds = order.length < 2 ? Double.POSITIVE_INFINITY
                 : Math.log(p[order[0]]) - Math.log(Math.max(p[order[1]], Double.MIN_VALUE));
-        return new Classification(ranked, version, new Classification.Margin(labels.get(order[0]), logOdds));
+        return new Classification(ranked, version, new Classification.Margin(labels.get(order[0]), logOdds), offTopicLead);
     }
 }
