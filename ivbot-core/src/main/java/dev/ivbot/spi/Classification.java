@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  *     off-topic background (chit-chat, weather, coding: what its out-of-scope class learns from) minus
  *     its similarity to the nearest example of the KB, in the classifier's embedding space; above
  *     {@code 0} the question is nearer small talk than anything the KB's author wrote. The dialog
- *     policy reads a question far over it as out of scope whatever the dialog (docs/evaluation.md).
+ *     policy reads a question well over 0 (0.08) that is not answered surely alone as out of scope
+ *     whatever the dialog (docs/evaluation.md).
  *     Null from a classifier that has no such measure (the rules, a fine-tuned export); a blend
  *     carries the model's.
  */

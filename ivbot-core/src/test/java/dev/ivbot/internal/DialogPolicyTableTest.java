@@ -198,8 +198,8 @@ class DialogPolicyTableTest {
                         "is it going to rain tomorrow", "", over, "leave_policy:0.99", null),
                 Arguments.of("vague and in scope by the floor, nearer small talk than the KB: fallback", "你几岁了",
                         "salary:0.05", over, "leave_policy:0.99", null),
-                Arguments.of("off topic, though the model's best intent clears the threshold: fallback", "推荐个电影",
-                        "salary:0.9", over, "leave_policy:0.99", null),
+                Arguments.of("read surely alone, though nearer small talk: the model's verdict stands", "工资怎么构成",
+                        "salary:0.95", over, "leave_policy:0.5", SALARY),
                 Arguments.of("a pronoun, under the bar: stays on the topic as before", "那它会涨薪吗", "", under,
                         "leave_policy:0.99", LEAVE),
                 Arguments.of("vague, under the bar: stays as before", "需要谁同意", "salary:0.05", under,
@@ -216,7 +216,7 @@ class DialogPolicyTableTest {
         Decision d = DialogPolicy.resolve(ON_LEAVE, alone,
                 DialogPolicy.standalone(KB, reads(inContext), Source.CONTEXT, false, Language.ZH), text, true);
         assertThat(d.intent()).as(name).isEqualTo(intent);
-        assertThat(alone.offTopic()).as(name).isEqualTo(lead > DialogPolicy.OFF_TOPIC_LEAD);
+        assertThat(alone.offTopic()).as(name).isEqualTo(lead > DialogPolicy.OFF_TOPIC_LEAD && !alone.answered());
         if (alone.offTopic()) {
             assertThat(d.reason()).as(name).isEqualTo(dev.ivbot.FallbackReason.OUT_OF_SCOPE);
             assertThat(DialogPolicy.needsContextReading(ON_LEAVE, alone, text, Set.of())).as(name).isFalse();
@@ -224,15 +224,22 @@ class DialogPolicyTableTest {
     }
 
     @org.junit.jupiter.api.Test
-    void aQuestionOverTheOffTopicBarIsOutOfScopeAlone() {
-        Decision over = withLead("salary:0.9", DialogPolicy.OFF_TOPIC_LEAD + 0.01);
-        assertThat(over.offTopic()).isTrue();
-        assertThat(over.answered()).isFalse();
-        assertThat(over.reason()).isEqualTo(dev.ivbot.FallbackReason.OUT_OF_SCOPE);
-        Decision under = withLead("salary:0.9", DialogPolicy.OFF_TOPIC_LEAD - 0.01);
+    void anUnansweredQuestionOverTheOffTopicBarIsOutOfScopeAlone() {
+        double over = DialogPolicy.OFF_TOPIC_LEAD + 0.01;
+        Decision vague = withLead("salary:0.3", over);
+        assertThat(vague.offTopic()).isTrue();
+        assertThat(vague.answered()).isFalse();
+        assertThat(vague.reason()).as("not a low-confidence fallback").isEqualTo(dev.ivbot.FallbackReason.OUT_OF_SCOPE);
+        assertThat(withLead("salary:0.5 interview_process:0.45", over).reason()).as("no choices offered for small talk")
+                .isEqualTo(dev.ivbot.FallbackReason.OUT_OF_SCOPE);
+        assertThat(withLead("", over).offTopic()).isTrue();
+        Decision sure = withLead("salary:0.9", over);
+        assertThat(sure.intent()).as("a verdict read surely alone stands").isEqualTo(SALARY);
+        assertThat(sure.offTopic()).isFalse();
+        Decision under = withLead("salary:0.3", DialogPolicy.OFF_TOPIC_LEAD - 0.01);
         assertThat(under.offTopic()).isFalse();
-        assertThat(under.intent()).isEqualTo(SALARY);
-        assertThat(standalone("salary:0.9").offTopic()).as("no lead (the rules)").isFalse();
+        assertThat(under.reason()).isEqualTo(dev.ivbot.FallbackReason.LOW_CONFIDENCE);
+        assertThat(standalone("salary:0.3").offTopic()).as("no lead (the rules)").isFalse();
     }
 
     @org.junit.jupiter.api.Test
