@@ -53,11 +53,6 @@ public final class ClassifierChain {
         this.onError = onError;
     }
 
-    /** The time each classifier has, in nanoseconds. */
-    public long deadlineNanos() {
-        return deadlineNanos;
-    }
-
     /** The verdict on {@code input} alone; never completed exceptionally. */
     public CompletableFuture<Decision> classify(EngineRuntime rt, ClassifierInput input, ClassifierTrace trace) {
         String normalized = input.normalized();

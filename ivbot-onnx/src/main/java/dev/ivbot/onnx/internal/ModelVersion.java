@@ -350,23 +350,19 @@ public final class ModelVersion {
             if (composes) {
                 embeddings.put(embeddingKey(language, texts.get(i)), rows[i]);
             }
-            out.add(rank(probabilities(rows[i], inputs.get(i)), offTopicLead(rows[i], language)));
+            HeadBundle head = heads.get(encoderKey(language));
+            if (head == null) {
+                out.add(rank(probabilities(rows[i], inputs.get(i)), null));
+                continue;
+            }
+            HeadBundle.Reading reading = head.read(rows[i], texts.get(i));
+            // how much nearer the question is to the off-topic background than to the KB's nearest
+            // example; none for a head without the KB's examples (format 1)
+            float[][] offTopic = background.get(encoderKey(language));
+            out.add(rank(reading.probabilities(), offTopic == null ? null
+                    : OffTopicBackground.nearest(rows[i], offTopic) - reading.nearestAnchor()));
         }
         return out;
-    }
-
-    /**
-     * How much nearer the question is to the off-topic background than to the KB's nearest example
-     * (cosine); null for a head without the KB's examples (format 1) or a logits export.
-     */
-    private @Nullable Double offTopicLead(float[] embedding, Language language) {
-        String key = encoderKey(language);
-        float[][] offTopic = background.get(key);
-        HeadBundle head = heads.get(key);
-        if (offTopic == null || head == null) {
-            return null;
-        }
-        return OffTopicBackground.nearest(embedding, offTopic) - OffTopicBackground.nearest(embedding, head.anchors().vectors());
     }
 
     /**

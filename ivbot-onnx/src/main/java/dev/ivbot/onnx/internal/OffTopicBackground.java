@@ -23,11 +23,7 @@ public final class OffTopicBackground {
     public static double nearest(float[] unit, float[][] rows) {
         double best = -1;
         for (float[] row : rows) {
-            double dot = 0;
-            for (int d = 0; d < row.length; d++) {
-                dot += row[d] * unit[d];
-            }
-            best = Math.max(best, dot);
+            best = Math.max(best, Vectors.dot(row, unit));
         }
         return best;
     }
