@@ -576,8 +576,8 @@ public final class DialogEngine implements AutoCloseable {
         }
         return turn.classified.thenCompose(alone -> contextReader.weigh(turn.rt, context, alone, input)).thenApply(d -> {
             // a low-confidence turn that names a slot value is most likely about the current topic
-            if (d.intent() == null && d.reason() != FallbackReason.CLASSIFIER_UNAVAILABLE && !d.offTopic()
-                    && context.topic() != null && !turn.extraction.slots().isEmpty()) {
+            if (d.intent() == null && d.reason() != FallbackReason.CLASSIFIER_UNAVAILABLE && context.topic() != null
+                    && !turn.extraction.slots().isEmpty()) {
                 return new Decision(context.topic(), d.confidence(), Source.CONTEXT, null, List.of(), d.degraded());
             }
             return d;

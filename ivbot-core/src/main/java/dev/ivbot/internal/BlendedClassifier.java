@@ -135,8 +135,7 @@ public final class BlendedClassifier implements IntentClassifier {
         List<ScoredIntent> ranked = new ArrayList<>(scores.size());
         scores.forEach((intent, score) -> ranked.add(new ScoredIntent(intent, score)));
         ranked.sort((x, y) -> Double.compare(y.score(), x.score()));
-        // the model's margin and off-topic lead stay the model's: the policy weighs how sure the model was, not the blend
-        return new Classification(ranked.size() > 5 ? ranked.subList(0, 5) : ranked, a.modelVersion(), a.margin(),
-                a.offTopicLead());
+        // the model's margin stays the model's: the policy weighs how sure the model was, not the blend
+        return new Classification(ranked.size() > 5 ? ranked.subList(0, 5) : ranked, a.modelVersion(), a.margin());
     }
 }

@@ -62,18 +62,6 @@ public final class DialogPolicy {
     public static final double SURER_ALONE = 10;
 
     /**
-     * A question that the reading alone does not answer and whose {@link Classification#offTopicLead()}
-     * exceeds this (nearer the model's off-topic background than the KB's nearest example by this much
-     * cosine) is out of scope whatever the dialog: it neither stays on the topic through a pronoun ("is
-     * <b>it</b> going to rain tomorrow") or the vague-question floor, nor through a slot value it names
-     * ("上海明天下雨吗"). A verdict the reading gives surely alone stands ("can I talk to a real person
-     * please" on a KB of five examples). Chosen on eval/dialogs-dev.jsonl and eval/dialogs-dev2.jsonl
-     * among 0.04, 0.08 and 0.12 (demo KB and 5-example KBs of seeds 1-3; any verdict over the bar out of
-     * scope): 0.08 gains 11 turns of 4,416, 0.12 four, 0.04 loses 14; leaving sure verdicts alone, 13.
-     */
-    public static final double OFF_TOPIC_LEAD = 0.08;
-
-    /**
      * Words that point back at the topic ("is it paid", "那这个谁出钱"); a question with one leans to
      * the topic. Besides these, a question that opens with 那 or 这 ("那要多久"). One pass over the
      * text for all of them (a regular expression of the same words took 2.4 % of the HTTP
@@ -86,21 +74,15 @@ public final class DialogPolicy {
 
     /**
      * The policy's verdict on a turn: an intent with its source, or a fallback with its reason (and
-     * choices), the model's margin of the reading it came from (null without one), and whether the
-     * reading found the question off topic ({@link #OFF_TOPIC_LEAD}). Immutable.
+     * choices), and the model's margin of the reading it came from (null without one). Immutable.
      */
     public record Decision(@Nullable String intent, double confidence, Source source,
             @Nullable FallbackReason reason, List<Choice> choices, boolean degraded,
-            Classification.@Nullable Margin margin, boolean offTopic) {
+            Classification.@Nullable Margin margin) {
 
         public Decision(@Nullable String intent, double confidence, Source source, @Nullable FallbackReason reason,
                 List<Choice> choices, boolean degraded) {
-            this(intent, confidence, source, reason, choices, degraded, null, false);
-        }
-
-        public Decision(@Nullable String intent, double confidence, Source source, @Nullable FallbackReason reason,
-                List<Choice> choices, boolean degraded, Classification.@Nullable Margin margin) {
-            this(intent, confidence, source, reason, choices, degraded, margin, false);
+            this(intent, confidence, source, reason, choices, degraded, null);
         }
 
         /** Why no intent was chosen; only for a decision that did not answer. */
@@ -159,11 +141,9 @@ public final class DialogPolicy {
     public static Decision standalone(KnowledgeBase kb, Classification c, Source source, boolean degraded,
             Language language) {
         ScoredIntent top = c.top();
-        Double lead = c.offTopicLead();
-        boolean offTopic = lead != null && lead > OFF_TOPIC_LEAD;
         if (top == null || !kb.intents().containsKey(top.intent())) {
             return new Decision(null, top == null ? 0 : top.score(), Source.FALLBACK, FallbackReason.OUT_OF_SCOPE,
-                    List.of(), degraded, null, offTopic);
+                    List.of(), degraded);
         }
         double threshold = kb.settings().confidenceThreshold();
         double margin = kb.settings().clarifyMargin();
@@ -172,10 +152,6 @@ public final class DialogPolicy {
                 && top.score() - second.score() < margin;
         if (top.score() >= threshold && !(close && top.score() < threshold + margin)) {
             return new Decision(top.intent(), top.score(), source, null, List.of(), degraded, c.margin());
-        }
-        if (offTopic) {
-            return new Decision(null, top.score(), Source.FALLBACK, FallbackReason.OUT_OF_SCOPE, List.of(), degraded,
-                    c.margin(), true);
         }
         if (close && second != null && second.score() >= threshold / 2) {
             List<Choice> choices = new ArrayList<>(3);
@@ -287,14 +263,14 @@ public final class DialogPolicy {
      * closing. A closing read alone ("那没别的了，拜拜", "that helps, thanks") ends the conversation
      * whatever its topic, even with a word that looks like a pronoun; read with the topic's question,
      * the topic wins, and the policy kept answering the topic (on eval/dialogs-dev-closing.jsonl, 4
-     * of 20 closings with the demo KB). An off-topic question ({@link #OFF_TOPIC_LEAD}) needs none either.
+     * of 20 closings with the demo KB).
      *
      * @param closings the KB's closing intents ({@link ClosingIntents#of})
      */
     public static boolean needsContextReading(Context context, Decision alone, String normalized,
             Set<String> closings) {
         String topic = context.topic();
-        if (topic == null || context.topicQuestion() == null || topic.equals(alone.intent()) || alone.offTopic()
+        if (topic == null || context.topicQuestion() == null || topic.equals(alone.intent())
                 || alone.answered() && closings.contains(alone.intent())) {
             return false;
         }
@@ -320,7 +296,7 @@ public final class DialogPolicy {
     public static Decision resolve(Context context, Decision alone, @Nullable Decision inContext, String normalized,
             boolean modelScores) {
         String topic = context.topic();
-        if (topic == null || topic.equals(alone.intent()) || alone.offTopic()) {
+        if (topic == null || topic.equals(alone.intent())) {
             return alone;
         }
         boolean pointsBack = anaphoric(normalized);

@@ -7,8 +7,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * A classifier's answer: intents ranked best first (empty when nothing in the text was
  * recognised), the version of the model that produced it, and, from a classifier whose scores are
- * probabilities, how sure it is of its best intent beyond what its rounded scores show and how much
- * nearer the question is to its off-topic background than to the KB.
+ * probabilities, how sure it is of its best intent beyond what its rounded scores show.
  *
  * <p>Immutable and thread-safe.
  *
@@ -18,17 +17,8 @@ import org.jspecify.annotations.Nullable;
  *     (a model sure of a question gives dozens of nats while both probabilities round to 1 and 0);
  *     null from a classifier that has no such measure (the rules). A blend of a model and rules
  *     carries the model's.
- * @param offTopicLead the cosine similarity of the question to the nearest line of the classifier's
- *     off-topic background (chit-chat, weather, coding: what its out-of-scope class learns from) minus
- *     its similarity to the nearest example of the KB, in the classifier's embedding space; above
- *     {@code 0} the question is nearer small talk than anything the KB's author wrote. The dialog
- *     policy reads a question well over 0 (0.08) that is not answered surely alone as out of scope
- *     whatever the dialog (docs/evaluation.md).
- *     Null from a classifier that has no such measure (the rules, a fine-tuned export); a blend
- *     carries the model's.
  */
-public record Classification(List<ScoredIntent> ranked, String modelVersion, @Nullable Margin margin,
-        @Nullable Double offTopicLead) {
+public record Classification(List<ScoredIntent> ranked, String modelVersion, @Nullable Margin margin) {
 
     /**
      * The model's best intent and {@code ln(p(best) / p(runner-up))} over the KB's intents. Immutable
@@ -42,19 +32,11 @@ public record Classification(List<ScoredIntent> ranked, String modelVersion, @Nu
 
     public Classification {
         ranked = List.copyOf(ranked);
-        if (offTopicLead != null && offTopicLead.isNaN()) {
-            throw new IllegalArgumentException("offTopicLead must be a number, not NaN");
-        }
     }
 
     /** Without a margin, as a classifier whose scores are not probabilities answers. */
     public Classification(List<ScoredIntent> ranked, String modelVersion) {
-        this(ranked, modelVersion, null, null);
-    }
-
-    /** With a margin and no measure of the off-topic background. */
-    public Classification(List<ScoredIntent> ranked, String modelVersion, @Nullable Margin margin) {
-        this(ranked, modelVersion, margin, null);
+        this(ranked, modelVersion, null);
     }
 
     /** Nothing recognised. */

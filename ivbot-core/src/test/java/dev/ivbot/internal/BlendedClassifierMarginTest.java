@@ -11,7 +11,7 @@ import dev.ivbot.testkit.RecordingClassifier;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The blend's scores mix a model's and the rules', but the model's margin and off-topic lead pass through as the model's. */
+/** The blend's scores mix a model's and the rules', but the model's margin passes through as the model's. */
 class BlendedClassifierMarginTest {
 
     private static IntentClassifier fixed(Classification answer, boolean nonBlocking) {
@@ -33,16 +33,5 @@ class BlendedClassifierMarginTest {
         Classification rulesFirst = new BlendedClassifier(fixed(rules, false), fixed(model, true), 0.7)
                 .classify(new ClassifierInput("x", "x", Language.EN));
         assertThat(rulesFirst.margin()).as("the first part has none").isNull();
-    }
-
-    @Test
-    void carriesTheModelsOffTopicLeadWhenTheRulesFillTheRanking() {
-        Classification model = new Classification(List.of(), "m1", null, 0.21);
-        Classification rules = new Classification(List.of(new ScoredIntent("social_insurance", 0.5)), "r1");
-        Classification blended = new BlendedClassifier(fixed(model, false), fixed(rules, true), 0.7)
-                .classify(new ClassifierInput("is it going to rain in shanghai tomorrow",
-                        "is it going to rain in shanghai tomorrow", Language.EN));
-        assertThat(blended.top().intent()).isEqualTo("social_insurance");
-        assertThat(blended.offTopicLead()).isEqualTo(0.21);
     }
 }

@@ -182,66 +182,6 @@ class DialogPolicyTableTest {
         assertThat(DialogPolicy.resolve(ON_LEAVE, alone, inContext, text, true).intent()).as(name).isEqualTo(intent);
     }
 
-    /** The model's reading "intent:score ..." with its off-topic lead. */
-    private static Decision withLead(String ranking, double lead) {
-        Classification c = reads(ranking);
-        return DialogPolicy.standalone(KB, new Classification(c.ranked(), "t", null, lead), Source.MODEL, false,
-                Language.ZH);
-    }
-
-    static Stream<Arguments> offTopic() {
-        double over = DialogPolicy.OFF_TOPIC_LEAD + 0.01;
-        double under = DialogPolicy.OFF_TOPIC_LEAD - 0.01;
-        return Stream.of(
-                // name, text, alone (the model's probabilities), its off-topic lead, in context, expected intent
-                Arguments.of("a pronoun, nearer small talk than the KB: fallback, not the topic",
-                        "is it going to rain tomorrow", "", over, "leave_policy:0.99", null),
-                Arguments.of("vague and in scope by the floor, nearer small talk than the KB: fallback", "你几岁了",
-                        "salary:0.05", over, "leave_policy:0.99", null),
-                Arguments.of("read surely alone, though nearer small talk: the model's verdict stands", "工资怎么构成",
-                        "salary:0.95", over, "leave_policy:0.5", SALARY),
-                Arguments.of("a pronoun, under the bar: stays on the topic as before", "那它会涨薪吗", "", under,
-                        "leave_policy:0.99", LEAVE),
-                Arguments.of("vague, under the bar: stays as before", "需要谁同意", "salary:0.05", under,
-                        "leave_policy:0.99", LEAVE),
-                Arguments.of("nearer the KB than small talk: the stand-alone verdict as before", "工资怎么构成",
-                        "salary:0.95", -0.3, "leave_policy:0.5", SALARY));
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("offTopic")
-    void aQuestionNearerSmallTalkThanTheKbIsOutOfScopeWhateverTheDialog(String name, String text, String ranking,
-            double lead, String inContext, @Nullable String intent) {
-        Decision alone = withLead(ranking, lead);
-        Decision d = DialogPolicy.resolve(ON_LEAVE, alone,
-                DialogPolicy.standalone(KB, reads(inContext), Source.CONTEXT, false, Language.ZH), text, true);
-        assertThat(d.intent()).as(name).isEqualTo(intent);
-        assertThat(alone.offTopic()).as(name).isEqualTo(lead > DialogPolicy.OFF_TOPIC_LEAD && !alone.answered());
-        if (alone.offTopic()) {
-            assertThat(d.reason()).as(name).isEqualTo(dev.ivbot.FallbackReason.OUT_OF_SCOPE);
-            assertThat(DialogPolicy.needsContextReading(ON_LEAVE, alone, text, Set.of())).as(name).isFalse();
-        }
-    }
-
-    @org.junit.jupiter.api.Test
-    void anUnansweredQuestionOverTheOffTopicBarIsOutOfScopeAlone() {
-        double over = DialogPolicy.OFF_TOPIC_LEAD + 0.01;
-        Decision vague = withLead("salary:0.3", over);
-        assertThat(vague.offTopic()).isTrue();
-        assertThat(vague.answered()).isFalse();
-        assertThat(vague.reason()).as("not a low-confidence fallback").isEqualTo(dev.ivbot.FallbackReason.OUT_OF_SCOPE);
-        assertThat(withLead("salary:0.5 interview_process:0.45", over).reason()).as("no choices offered for small talk")
-                .isEqualTo(dev.ivbot.FallbackReason.OUT_OF_SCOPE);
-        assertThat(withLead("", over).offTopic()).isTrue();
-        Decision sure = withLead("salary:0.9", over);
-        assertThat(sure.intent()).as("a verdict read surely alone stands").isEqualTo(SALARY);
-        assertThat(sure.offTopic()).isFalse();
-        Decision under = withLead("salary:0.3", DialogPolicy.OFF_TOPIC_LEAD - 0.01);
-        assertThat(under.offTopic()).isFalse();
-        assertThat(under.reason()).isEqualTo(dev.ivbot.FallbackReason.LOW_CONFIDENCE);
-        assertThat(standalone("salary:0.3").offTopic()).as("no lead (the rules)").isFalse();
-    }
-
     @org.junit.jupiter.api.Test
     void theStandAloneVerdictCarriesTheReadingsMargin() {
         Classification.Margin margin = new Classification.Margin(SALARY, 33);

@@ -11,7 +11,6 @@ import dev.ivbot.onnx.internal.Encoder;
 import dev.ivbot.onnx.internal.HeadBundle;
 import dev.ivbot.onnx.internal.LinearHead;
 import dev.ivbot.onnx.internal.ModelVersion;
-import dev.ivbot.onnx.internal.OffTopicBackground;
 import dev.ivbot.onnx.internal.Resources;
 import dev.ivbot.onnx.internal.Scoring;
 import dev.ivbot.onnx.internal.TextFeatures;
@@ -326,8 +325,8 @@ public final class ModelTrainer {
                 }
             }
         }
-        for (String t : OffTopicBackground.questions(language)) {
-            own.add(new Example(t, oos));
+        for (String t : Resources.lines("/dev/ivbot/onnx/oos-" + language.code() + ".txt")) {
+            own.add(new Example(TextNormalizer.normalize(t), oos));
         }
         List<Example> external = new ArrayList<>();
         for (LabeledText t : devSet) {

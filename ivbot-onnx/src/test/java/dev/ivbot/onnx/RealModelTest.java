@@ -203,42 +203,6 @@ class RealModelTest {
     }
 
     @Test
-    void aReadingCarriesHowMuchNearerTheQuestionIsToSmallTalkThanToTheKb() throws IOException {
-        Path repo = copyRepository();
-        try (OnnxIntentClassifier model = serve(repo, new ArrayList<>())) {
-            // a line of the bundled background itself, and a KB example itself
-            assertThat(model.classify(input("明天天气怎么样")).offTopicLead()).isGreaterThan(0.2);
-            assertThat(model.classify(input("年假有几天")).offTopicLead()).isLessThan(-0.2);
-            // over the dialog policy's bar (DialogPolicy.OFF_TOPIC_LEAD, 0.08), though no background line says it
-            assertThat(model.classify(input("recommend me a netflix show")).offTopicLead()).isGreaterThan(0.08);
-        } finally {
-            delete(repo);
-        }
-    }
-
-    @Test
-    void smallTalkInTheMiddleOfADialogIsOutOfScopeAndTheTopicSurvivesIt() throws IOException {
-        Path repo = copyRepository();
-        try (OnnxIntentClassifier model = serve(repo, new ArrayList<>());
-                DialogEngine engine = Hybrid.configure(DialogEngine.builder().knowledgeBase(kb), model,
-                        RuleClassifier.factory()).build()) {
-            expect(engine, "weather", "how many days of annual leave do I get", "leave_policy");
-            // "it" points back, and the topic question read with it names leave: the lead decides
-            Reply rain = engine.chat(ChatRequest.of("u1", "weather", "is it going to rain tomorrow"));
-            assertThat(rain.isFallback()).isTrue();
-            assertThat(rain.fallbackReason()).isEqualTo(dev.ivbot.FallbackReason.OUT_OF_SCOPE);
-            expect(engine, "weather", "what about sick leave", "leave_policy");
-
-            expect(engine, "city", "深圳的公积金比例是多少", "social_insurance");
-            // names a city, a slot of the topic: small talk all the same
-            assertThat(engine.chat(ChatRequest.of("u1", "city", "上海明天会下雨吗")).isFallback()).isTrue();
-            expect(engine, "city", "那成都的话", "social_insurance");
-        } finally {
-            delete(repo);
-        }
-    }
-
-    @Test
     void aClosingEndsTheConversationEvenWithAWordThatPointsBack() throws IOException {
         Path repo = copyRepository();
         try (OnnxIntentClassifier model = serve(repo, new ArrayList<>());

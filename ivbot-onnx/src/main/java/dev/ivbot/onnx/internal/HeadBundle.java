@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The trained head of one language: its lexical vocabulary, the linear weights, the classes (the
@@ -105,33 +104,11 @@ public final class HeadBundle {
         return new HeadBundle(classes, features, head, temperature, oosBias, newAnchors, weight);
     }
 
-    /**
-     * A serving reading: calibrated probabilities over {@link #classes()} and the cosine similarity to
-     * the nearest anchor of any class (-1 without anchors), from one pass over the anchors. A value
-     * for one caller: the array is not copied.
-     */
-    public record Reading(double[] probabilities, double nearestAnchor) {}
-
-    public Reading read(float[] embedding, String normalized) {
-        boolean[] seen = new boolean[classes.size()];
-        double[] sim = anchors.isEmpty() ? null : anchorSimilarities(embedding, seen);
-        double nearest = -1;
-        for (int c = 0; sim != null && c < seen.length; c++) {
-            if (seen[c]) {
-                nearest = Math.max(nearest, sim[c]);
-            }
-        }
-        return new Reading(probabilities(weighted(headLogits(embedding, normalized), sim), temperature, oosBias), nearest);
-    }
-
     /** Raw logits before calibration: the head's, plus the weighted nearest-anchor similarities. */
     public double[] logits(float[] embedding, String normalized) {
-        return weighted(headLogits(embedding, normalized),
-                anchorWeight == 0 || anchors.isEmpty() ? null : anchorSimilarities(embedding));
-    }
-
-    private double[] weighted(double[] z, double @Nullable [] sim) {
-        if (sim != null && anchorWeight != 0) {
+        double[] z = headLogits(embedding, normalized);
+        if (anchorWeight != 0 && !anchors.isEmpty()) {
+            double[] sim = anchorSimilarities(embedding);
             for (int c = 0; c < z.length; c++) {
                 z[c] += anchorWeight * sim[c];
             }
@@ -150,16 +127,16 @@ public final class HeadBundle {
      * measured against).
      */
     public double[] anchorSimilarities(float[] embedding) {
-        return anchorSimilarities(embedding, new boolean[classes.size()]);
-    }
-
-    /** {@link #anchorSimilarities(float[])}, marking in {@code seen} the classes that have anchors. */
-    private double[] anchorSimilarities(float[] embedding, boolean[] seen) {
         double[] best = new double[classes.size()];
+        boolean[] seen = new boolean[classes.size()];
         float[][] v = anchors.vectors();
         int[] labels = anchors.labels();
         for (int i = 0; i < labels.length; i++) {
-            double dot = Vectors.dot(v[i], embedding);
+            float[] a = v[i];
+            double dot = 0;
+            for (int d = 0; d < a.length; d++) {
+                dot += a[d] * embedding[d];
+            }
             int c = labels[i];
             if (!seen[c] || dot > best[c]) {
                 best[c] = dot;

@@ -64,16 +64,9 @@ public final class ModelVersion {
     private final Cache<String, float[]> embeddings =
             Caffeine.newBuilder().maximumSize(EMBEDDINGS_CACHED).executor(Runnable::run).build();
 
-    /**
-     * The off-topic background's embeddings by encoder key, for the heads that carry the KB's examples as
-     * anchors: embedded when the version loads, so that no turn waits for them.
-     */
-    private final Map<String, float[][]> background;
-
     private ModelVersion(String version, Path dir, JsonNode manifest, List<String> labels, Map<String, Encoder> encoders,
-            Map<String, HeadBundle> heads, Map<String, float[][]> background, double logitsTemperature) {
+            Map<String, HeadBundle> heads, double logitsTemperature) {
         this.version = version;
-        this.background = Map.copyOf(background);
         this.dir = dir;
         this.manifest = manifest;
         this.labels = List.copyOf(labels);
@@ -123,7 +116,6 @@ public final class ModelVersion {
                 throw new ModelLoadException(version, "the manifest names no encoder");
             }
             Map<String, HeadBundle> heads = new HashMap<>();
-            Map<String, float[][]> background = new HashMap<>();
             if (KIND_LOGITS.equals(kind)) {
                 for (Map.Entry<String, Encoder> e : encoders.entrySet()) {
                     if (!e.getValue().producesLogits()) {
@@ -165,22 +157,10 @@ public final class ModelVersion {
                         throw new ModelLoadException(version, "encoder '" + language + "' has no head");
                     }
                 }
-                for (Language language : Language.values()) {
-                    HeadBundle head = heads.get(language.code());
-                    Encoder encoder = encoders.get(language.code());
-                    if (head != null && encoder != null && head.anchors().vectors().length > 0) {
-                        try {
-                            background.put(language.code(), encoder.embed(OffTopicBackground.questions(language)));
-                        } catch (OrtException ex) {
-                            throw new ModelLoadException(version, "the off-topic background cannot be embedded ("
-                                    + Encoder.firstLine(ex.getMessage()) + ")", ex);
-                        }
-                    }
-                }
             } else {
                 throw new ModelLoadException(version, "unknown kind '" + kind + "' (expected head or logits)");
             }
-            return new ModelVersion(version, dir, manifest, labels, encoders, heads, background,
+            return new ModelVersion(version, dir, manifest, labels, encoders, heads,
                     manifest.path("temperature").asDouble(1.0));
         } catch (ModelLoadException e) {
             encoders.values().stream().distinct().forEach(Encoder::close);
@@ -350,17 +330,7 @@ public final class ModelVersion {
             if (composes) {
                 embeddings.put(embeddingKey(language, texts.get(i)), rows[i]);
             }
-            HeadBundle head = heads.get(encoderKey(language));
-            if (head == null) {
-                out.add(rank(probabilities(rows[i], inputs.get(i)), null));
-                continue;
-            }
-            HeadBundle.Reading reading = head.read(rows[i], texts.get(i));
-            // how much nearer the question is to the off-topic background than to the KB's nearest
-            // example; none for a head without the KB's examples (format 1)
-            float[][] offTopic = background.get(encoderKey(language));
-            out.add(rank(reading.probabilities(), offTopic == null ? null
-                    : OffTopicBackground.nearest(rows[i], offTopic) - reading.nearestAnchor()));
+            out.add(rank(probabilities(rows[i], inputs.get(i))));
         }
         return out;
     }
@@ -430,7 +400,7 @@ public final class ModelVersion {
             mean[i] = (turn[i] + topic[i]) / 2;
         }
         Vectors.normalize(mean);
-        return rank(probabilities(mean, followUp.joinedWithTopic()), null);
+        return rank(probabilities(mean, followUp.joinedWithTopic()));
     }
 
     private static String topicOf(ClassifierInput followUp) {
@@ -446,7 +416,7 @@ public final class ModelVersion {
     }
 
     /** Best first, the KB's intents only; nothing when out-of-scope wins. */
-    private Classification rank(double[] p, @Nullable Double offTopicLead) {
+    public Classification rank(double[] p) {
         int best = 0;
         for (int i = 1; i < p.length; i++) {
             if (p[i] > p[best]) {
@@ -454,7 +424,7 @@ public final class ModelVersion {
             }
         }
         if (best >= labels.size()) {
-            return new Classification(List.of(), version, null, offTopicLead);
+            return Classification.none(version);
         }
         Integer[] order = new Integer[labels.size()];
         for (int i = 0; i < order.length; i++) {
@@ -468,6 +438,6 @@ public final class ModelVersion {
         // from the unrounded probabilities (a sure reading has the runner-up at 1e-20 or less)
         double logOdds = order.length < 2 ? Double.POSITIVE_INFINITY
                 : Math.log(p[order[0]]) - Math.log(Math.max(p[order[1]], Double.MIN_VALUE));
-        return new Classification(ranked, version, new Classification.Margin(labels.get(order[0]), logOdds), offTopicLead);
+        return new Classification(ranked, version, new Classification.Margin(labels.get(order[0]), logOdds));
     }
 }

@@ -4,14 +4,6 @@ package dev.ivbot.onnx.internal;
 final class Vectors {
     private Vectors() {}
 
-    static double dot(float[] a, float[] b) {
-        double dot = 0;
-        for (int d = 0; d < a.length; d++) {
-            dot += a[d] * b[d];
-        }
-        return dot;
-    }
-
     static void normalize(float[] v) {
         double s = 0;
         for (float x : v) {
