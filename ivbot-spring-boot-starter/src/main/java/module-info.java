@@ -21,6 +21,9 @@ module dev.ivbot.spring {
     requires static spring.boot.actuator;
     requires static spring.boot.actuator.autoconfigure;
     requires static spring.data.redis;
+    // Spring Boot 4's Redis and health modules, for the Boot 4 configurations
+    requires static spring.boot.data.redis;
+    requires static spring.boot.health;
     requires static spring.web;
     requires static spring.webmvc;
     requires static spring.security.core;

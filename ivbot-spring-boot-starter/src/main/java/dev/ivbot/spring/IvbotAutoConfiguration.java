@@ -27,7 +27,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -41,19 +40,27 @@ import org.springframework.context.annotation.Import;
  * Every bean is {@code @ConditionalOnMissingBean}, so a portal replaces any part by declaring its own;
  * {@link DialogEngineCustomizer} beans and {@link TurnListener} beans are applied to the builder. With a
  * {@link MeterRegistry} the ivbot meters are bound to it; with Actuator there are an {@code ivbot} health
- * component and info; with {@code ivbot.web.enabled=true} the chat API is served.
+ * component and info; with {@code ivbot.web.enabled=true} the chat API is served. The same jar serves Spring
+ * Boot 3.5 and Spring Boot 4: where Boot 4 moved a part (Redis, health), a configuration of its own names
+ * Boot 4's classes.
  *
  * <p>Shutdown: Spring destroys the engine before the store and the classifiers it uses, and after a
  * graceful web server shutdown ({@code server.shutdown=graceful}) has let the requests in flight finish.
  *
  * <p>Spring calls it once at startup; the beans it makes are thread-safe.
  */
-@AutoConfiguration(after = RedisAutoConfiguration.class,
-        afterName = "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration")
+// by name: Spring Boot 3.5 and Spring Boot 4 keep Redis and Micrometer's registries in different places, and
+// only one of each pair is on a portal's class path
+@AutoConfiguration(afterName = {"org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration",
+        "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+        "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
 @EnableConfigurationProperties(IvbotProperties.class)
-@Import({SessionStoreConfigurations.Redis.class, SessionStoreConfigurations.InMemory.class,
-        IvbotAutoConfiguration.MetricsConfiguration.class, IvbotAutoConfiguration.ActuatorConfiguration.class,
-        IvbotAutoConfiguration.WebConfiguration.class, IvbotAutoConfiguration.WebWithoutSecurityConfiguration.class})
+@Import({SessionStoreConfigurations.Redis.class, SessionStoreConfigurations.Boot4Redis.class,
+        SessionStoreConfigurations.InMemory.class, IvbotAutoConfiguration.MetricsConfiguration.class,
+        IvbotAutoConfiguration.HealthConfiguration.class, Boot4HealthConfiguration.class,
+        IvbotAutoConfiguration.InfoConfiguration.class, IvbotAutoConfiguration.WebConfiguration.class,
+        IvbotAutoConfiguration.WebWithoutSecurityConfiguration.class})
 public class IvbotAutoConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(IvbotAutoConfiguration.class);
 
@@ -164,16 +171,22 @@ public class IvbotAutoConfiguration {
         }
     }
 
+    /** Spring Boot 3.5's Actuator health. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(HealthIndicator.class)
-    static class ActuatorConfiguration {
+    static class HealthConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "ivbotHealthIndicator")
         @ConditionalOnEnabledHealthIndicator("ivbot")
         HealthIndicator ivbotHealthIndicator(DialogEngine engine) {
             return new IvbotHealthIndicator(engine);
         }
+    }
 
+    /** Actuator's info, the same API in Spring Boot 3.5 and 4. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(InfoContributor.class)
+    static class InfoConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "ivbotInfoContributor")
         @ConditionalOnEnabledInfoContributor("ivbot")

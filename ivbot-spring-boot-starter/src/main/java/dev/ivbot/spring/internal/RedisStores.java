@@ -12,50 +12,71 @@ import org.springframework.boot.autoconfigure.data.redis.RedisProperties;
 
 /**
  * A {@link RedisSessionStore} at the place the portal's Spring Data Redis connects to
- * ({@code spring.data.redis.*}, or a {@link RedisConnectionDetails} bean of a service connection):
- * Cluster when cluster nodes are set, else Sentinel when a master name is set, else standalone, with
- * the same credentials, database, TLS flag and command timeout. The store opens its own Lettuce
- * connection (it needs a string codec and its own failover handling). Stateless, thread-safe.
+ * ({@code spring.data.redis.*}, or a connection details bean of a service connection): Cluster when
+ * cluster nodes are set, else Sentinel when a master name is set, else standalone, with the same
+ * credentials, database, TLS flag and command timeout. The store opens its own Lettuce connection (it
+ * needs a string codec and its own failover handling). Stateless, thread-safe.
  */
 public final class RedisStores {
     private RedisStores() {}
 
+    /** Spring Boot 3.5's connection details and properties (Boot 4's: {@link Boot4RedisTargets}). */
     public static RedisSessionStore create(RedisConnectionDetails details, @Nullable RedisProperties redis,
             IvbotProperties.Session session) {
-        boolean ssl = redis != null && redis.getSsl().isEnabled();
+        List<RedisTarget.Node> cluster = new ArrayList<>();
+        if (details.getCluster() != null) {
+            details.getCluster().getNodes().forEach(n -> cluster.add(new RedisTarget.Node(n.host(), n.port())));
+        }
+        RedisTarget.Sentinel sentinel = null;
+        if (details.getSentinel() != null) {
+            RedisConnectionDetails.Sentinel s = details.getSentinel();
+            sentinel = new RedisTarget.Sentinel(s.getMaster(), s.getDatabase(),
+                    s.getNodes().stream().map(n -> new RedisTarget.Node(n.host(), n.port())).toList(),
+                    s.getUsername(), s.getPassword());
+        }
+        RedisConnectionDetails.Standalone standalone = details.getStandalone();
+        return create(new RedisTarget(details.getUsername(), details.getPassword(),
+                redis != null && redis.getSsl().isEnabled(), redis == null ? null : redis.getTimeout(), cluster,
+                sentinel, standalone == null ? null : new RedisTarget.Node(standalone.getHost(), standalone.getPort()),
+                standalone == null ? 0 : standalone.getDatabase()), session);
+    }
+
+    public static RedisSessionStore create(RedisTarget target, IvbotProperties.Session session) {
         RedisSessionStoreOptions.Builder options = RedisSessionStoreOptions.builder()
                 .ttl(session.getTtl())
                 .failoverBuffer(session.getRedisFailoverBuffer())
                 .maximumSessionsPerUser(session.getMaxPerUser());
-        if (redis != null && redis.getTimeout() != null) {
-            options.commandTimeout(redis.getTimeout());
+        if (target.timeout() != null) {
+            options.commandTimeout(target.timeout());
         }
         RedisSessionStore.Builder store = RedisSessionStore.builder().options(options.build());
-        if (details.getCluster() != null) {
+        if (!target.clusterNodes().isEmpty()) {
             List<RedisURI> seeds = new ArrayList<>();
-            for (RedisConnectionDetails.Node node : details.getCluster().getNodes()) {
-                RedisURI.Builder uri = RedisURI.builder().withHost(node.host()).withPort(node.port()).withSsl(ssl);
-                auth(uri, details.getUsername(), details.getPassword());
+            for (RedisTarget.Node node : target.clusterNodes()) {
+                RedisURI.Builder uri = RedisURI.builder().withHost(node.host()).withPort(node.port())
+                        .withSsl(target.ssl());
+                auth(uri, target.username(), target.password());
                 seeds.add(uri.build());
             }
             return store.cluster(seeds).build();
         }
-        if (details.getSentinel() != null) {
-            RedisConnectionDetails.Sentinel sentinel = details.getSentinel();
-            RedisURI.Builder uri = RedisURI.builder().withSentinelMasterId(sentinel.getMaster())
-                    .withDatabase(sentinel.getDatabase()).withSsl(ssl);
-            for (RedisConnectionDetails.Node node : sentinel.getNodes()) {
+        RedisTarget.Sentinel sentinel = target.sentinel();
+        if (sentinel != null) {
+            RedisURI.Builder uri = RedisURI.builder().withSentinelMasterId(sentinel.master())
+                    .withDatabase(sentinel.database()).withSsl(target.ssl());
+            for (RedisTarget.Node node : sentinel.nodes()) {
                 RedisURI.Builder sentinelUri = RedisURI.builder().withHost(node.host()).withPort(node.port());
-                auth(sentinelUri, sentinel.getUsername(), sentinel.getPassword());
+                auth(sentinelUri, sentinel.username(), sentinel.password());
                 uri.withSentinel(sentinelUri.build());
             }
-            auth(uri, details.getUsername(), details.getPassword());
+            auth(uri, target.username(), target.password());
             return store.uri(uri.build()).build();
         }
-        RedisConnectionDetails.Standalone standalone = details.getStandalone();
-        RedisURI.Builder uri = RedisURI.builder().withHost(standalone.getHost()).withPort(standalone.getPort())
-                .withDatabase(standalone.getDatabase()).withSsl(ssl);
-        auth(uri, details.getUsername(), details.getPassword());
+        RedisTarget.Node standalone = target.standalone() != null ? target.standalone()
+                : new RedisTarget.Node("localhost", RedisURI.DEFAULT_REDIS_PORT);
+        RedisURI.Builder uri = RedisURI.builder().withHost(standalone.host()).withPort(standalone.port())
+                .withDatabase(target.database()).withSsl(target.ssl());
+        auth(uri, target.username(), target.password());
         return store.uri(uri.build()).build();
     }
 

@@ -3,23 +3,21 @@ package dev.ivbot.examples.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.auth0.jwt.JWT;
-import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ivbot.DialogEngine;
 import dev.ivbot.redis.RedisSessionStore;
 import dev.ivbot.spi.SessionStore;
+import dev.ivbot.spring.PortalJwts;
 import dev.ivbot.spring.RedisServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
@@ -45,8 +43,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @AutoConfigureObservability(tracing = false) // tests switch metrics export off unless asked: /actuator/prometheus is tested
 class ChatApplicationHttpTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final KeyPair PORTAL_KEYS = rsa();
-    private static final KeyPair OTHER_KEYS = rsa();
+    private static final KeyPair PORTAL_KEYS = PortalJwts.keyPair();
+    private static final KeyPair OTHER_KEYS = PortalJwts.keyPair();
     private static @Nullable RedisServer redis;
 
     @LocalServerPort
@@ -63,10 +61,7 @@ class ChatApplicationHttpTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
         redis = new RedisServer();
-        Path pem = Files.createTempFile("portal-jwt", ".pem");
-        Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(PORTAL_KEYS.getPublic().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n");
+        Path pem = PortalJwts.publicKeyPem(PORTAL_KEYS);
         registry.add("spring.security.oauth2.resourceserver.jwt.public-key-location", () -> pem.toUri().toString());
         registry.add("ivbot.session.redis", () -> "true");
         registry.add("spring.data.redis.host", () -> "127.0.0.1");
@@ -185,12 +180,7 @@ class ChatApplicationHttpTest {
     // ------------------------------------------------------------------ helpers
 
     static String token(KeyPair keys, String user, @Nullable String track) {
-        JWTCreator.Builder jwt = JWT.create().withSubject(user).withIssuedAt(Instant.now())
-                .withExpiresAt(Instant.now().plusSeconds(600));
-        if (track != null) {
-            jwt.withClaim("track", track);
-        }
-        return jwt.sign(Algorithm.RSA256((RSAPublicKey) keys.getPublic(), (RSAPrivateKey) keys.getPrivate()));
+        return PortalJwts.token(keys, user, track == null ? Map.of() : Map.of("track", track));
     }
 
     private HttpResponse<String> post(String path, @Nullable String token, Map<String, Object> body)
@@ -209,15 +199,5 @@ class ChatApplicationHttpTest {
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    private static KeyPair rsa() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
