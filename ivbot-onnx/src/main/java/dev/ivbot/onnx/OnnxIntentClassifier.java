@@ -474,7 +474,10 @@ public final class OnnxIntentClassifier implements IntentClassifier {
             return this;
         }
 
-        /** How long a worker waits for a batch to fill; default 1 ms. */
+        /**
+         * How long a worker waits for a batch to fill while every other worker is busy (with one free,
+         * what arrives next runs there instead); default 1 ms.
+         */
         public Builder maxWait(Duration maxWait) {
             Objects.requireNonNull(maxWait, "maxWait");
             if (maxWait.isNegative() || maxWait.compareTo(Duration.ofMillis(100)) > 0) {

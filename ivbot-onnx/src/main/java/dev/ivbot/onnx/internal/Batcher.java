@@ -21,8 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * Coalesces concurrent requests into batches. Each worker takes a request, then gathers more for up
- * to {@code maxWait} or until {@code maxBatch}; the batch is split by language (one encoder each)
+ * Coalesces concurrent requests into batches. Each worker takes a request and what is already queued,
+ * then, while every other worker is busy, gathers more for up to {@code maxWait} or until
+ * {@code maxBatch}: with a worker idle, a request that arrives is better run beside this batch than
+ * held for it. The batch is split by language (one encoder each)
  * and sorted by length, and cut where lengths differ a lot so that short questions are not padded
  * to a long one. A batch holds a reference on the model version it runs on, so a swap never
  * closes a session under it.
@@ -45,6 +47,8 @@ public final class Batcher implements AutoCloseable {
     public final AtomicLong failed = new AtomicLong();
     /** Requests submitted and not yet answered: what a training in the same process yields to. */
     private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+    /** Workers waiting for a request. */
+    private final java.util.concurrent.atomic.AtomicInteger idle = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param acquire returns the version that serves an input (with a canary, per user) with a
@@ -98,12 +102,19 @@ public final class Batcher implements AutoCloseable {
         List<Request> batch = new ArrayList<>(maxBatch);
         while (!closed) {
             try {
-                Request first = queue.take();
+                idle.incrementAndGet();
+                Request first;
+                try {
+                    first = queue.take();
+                } finally {
+                    idle.decrementAndGet();
+                }
                 batch.add(first);
                 long deadline = System.nanoTime() + maxWaitNanos;
-                // what is already queued joins at once; waiting is only worth it for a partial batch
+                // what is already queued joins at once; waiting is only worth it for a partial batch, and
+                // only while no other worker is free to run what comes next
                 queue.drainTo(batch, maxBatch - batch.size());
-                while (batch.size() < maxBatch) {
+                while (batch.size() < maxBatch && idle.get() == 0) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         break;
