@@ -47,7 +47,7 @@ final class SessionStoreConfigurations {
 
     /** Sessions in Redis, where the portal's Spring Data Redis connects (Spring Boot 4). */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = {"dev.ivbot.redis.RedisSessionStore", BOOT4_REDIS_DETAILS})
+    @ConditionalOnClass(value = RedisSessionStore.class, name = BOOT4_REDIS_DETAILS)
     @ConditionalOnBean(type = BOOT4_REDIS_DETAILS)
     @ConditionalOnProperty(name = "ivbot.session.redis", havingValue = "true", matchIfMissing = true)
     static class Boot4Redis {

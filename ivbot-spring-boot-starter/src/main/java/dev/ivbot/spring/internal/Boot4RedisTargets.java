@@ -3,6 +3,7 @@ package dev.ivbot.spring.internal;
 import dev.ivbot.spring.InvalidPropertyException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
@@ -21,7 +22,8 @@ public final class Boot4RedisTargets {
     public static RedisTarget of(DataRedisConnectionDetails details, @Nullable DataRedisProperties redis) {
         if (details.getMasterReplica() != null) {
             throw new InvalidPropertyException("spring.data.redis.masterreplica.nodes",
-                    String.join(",", details.getMasterReplica().getNodes().stream().map(n -> n.host() + ":" + n.port()).toList()),
+                    details.getMasterReplica().getNodes().stream().map(n -> n.host() + ":" + n.port())
+                            .collect(Collectors.joining(",")),
                     "ivbot's Redis session store connects to one server, a Sentinel master or a Cluster, not to a static master/replica set",
                     "point ivbot at Sentinel or a Cluster, declare your own SessionStore bean, or set ivbot.session.redis=false");
         }

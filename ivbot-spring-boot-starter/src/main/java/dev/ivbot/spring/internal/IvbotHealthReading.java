@@ -4,6 +4,7 @@ import dev.ivbot.DialogEngine;
 import dev.ivbot.EngineHealth;
 import dev.ivbot.spi.ClassifierStatus;
 import dev.ivbot.spi.StoreHealth;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,7 +22,7 @@ public record IvbotHealthReading(String status, Map<String, Object> details) {
     static final String OUT_OF_SERVICE = "OUT_OF_SERVICE";
 
     public IvbotHealthReading {
-        details = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 
     public static IvbotHealthReading of(DialogEngine engine) {
